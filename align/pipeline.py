@@ -1,0 +1,169 @@
+"""Wiring the stages into ``build``: input folder in, published corpus out.
+
+Models are looked up before anything is written, so a build without models stops with one line and
+leaves no trace. Translation goes through the cache, so a rerun after an interruption only
+translates what was not finished.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .ingest import RawDocument, SkippedInput, iter_documents, sha256_bytes
+from .langid import label_segment
+from .models import find_package
+from .normalise import normalise
+from .publish import CorpusInfo, publish
+from .records import Document, Pair, Segment
+from .segment import segment_document
+from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCK_FILE = PROJECT_ROOT / "uv.lock"
+TARGET = {"en": "ru", "ru": "en"}
+
+
+class BuildError(Exception):
+    """A build that cannot go on; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    max_decoding_length: int | None = None
+    strict: bool = False
+    name: str | None = None
+
+
+@dataclass
+class Prepared:
+    """Documents normalised, segmented and labelled, with what was skipped on the way."""
+
+    documents: list[Document] = field(default_factory=list)
+    segments: dict[str, list[Segment]] = field(default_factory=dict)
+    inputs: list[dict] = field(default_factory=list)
+    skipped: list[SkippedInput] = field(default_factory=list)
+
+
+def prepare(input_dir: Path) -> Prepared:
+    prepared = Prepared()
+    seen: set[str] = set()
+    for item in iter_documents(input_dir):
+        if isinstance(item, SkippedInput):
+            prepared.skipped.append(item)
+            prepared.inputs.append({"path": item.path, "status": "skipped", "reason": item.reason})
+            continue
+        document = normalise(item)
+        entry = _input_entry(input_dir, item)
+        if document.doc_id in seen:
+            entry.update(status="skipped", reason=f"same text as document {document.doc_id}")
+            prepared.inputs.append(entry)
+            continue
+        seen.add(document.doc_id)
+        prepared.inputs.append(dict(entry, doc_id=document.doc_id))
+        prepared.documents.append(document)
+        prepared.segments[document.doc_id] = [label_segment(s) for s in segment_document(document)]
+    return prepared
+
+
+def _input_entry(input_dir: Path, raw: RawDocument) -> dict:
+    entry = {"path": raw.source, "sha256": raw.source_sha256, "status": "used", "encoding": raw.encoding}
+    if raw.repairs:
+        entry["repairs"] = len(raw.repairs)
+    return entry
+
+
+def needed_directions(prepared: Prepared) -> list[tuple[str, str]]:
+    langs = {segment.lang for segments in prepared.segments.values() for segment in segments}
+    return [(lang, TARGET[lang]) for lang in ("en", "ru") if lang in langs]
+
+
+def load_translators(
+    directions: list[tuple[str, str]], settings: BuildSettings, progress: bool
+) -> dict[str, Translator]:
+    cache = TranslationCache()
+    decoding = DecodingSettings(max_decoding_length=settings.max_decoding_length)
+    return {
+        source: ArgosTranslator(find_package(source, target), decoding, cache=cache, progress=progress)
+        for source, target in directions
+    }
+
+
+def machine_pairs(prepared: Prepared, translators: dict[str, Translator]) -> list[Pair]:
+    """One row per English or Russian sentence, translated into the other language (1-1 beads)."""
+    translations: dict[str, dict[str, str]] = {}
+    for source, translator in translators.items():
+        texts = [s.text for segs in prepared.segments.values() for s in segs if s.lang == source]
+        translations[source] = dict(zip(texts, translator.translate(texts)))
+    pairs = []
+    for document in prepared.documents:
+        for segment in prepared.segments[document.doc_id]:
+            translator = translators.get(segment.lang)
+            if translator is None:
+                continue
+            translated = translations[segment.lang][segment.text]
+            en, ru = (segment.text, translated) if segment.lang == "en" else (translated, segment.text)
+            pairs.append(
+                Pair(
+                    id=f"{document.doc_id}-{segment.index:05d}",
+                    doc_id=document.doc_id,
+                    en=en,
+                    ru=ru,
+                    src_lang=segment.lang,
+                    origin="machine",
+                    model=translator.model,
+                    score=None,
+                    src_index=[segment.index],
+                    tgt_index=[segment.index],
+                    spans=list(segment.spans),
+                    mixed=segment.mixed,
+                )
+            )
+    return pairs
+
+
+def build(
+    input_dir: Path,
+    output_dir: Path,
+    settings: BuildSettings = BuildSettings(),
+    progress: bool = True,
+    translators: dict[str, Translator] | None = None,
+    report: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> Path:
+    """Run the whole pipeline; ``translators`` (by source language) replaces the model store."""
+    if not input_dir.is_dir():
+        raise BuildError(f"{input_dir}: no such folder")
+    prepared = prepare(input_dir)
+    for skipped in prepared.skipped:
+        report(f"skipped {skipped.path}: {skipped.reason}")
+    if settings.strict and prepared.skipped:
+        raise BuildError(f"{len(prepared.skipped)} input file(s) skipped and --strict was given")
+    if not prepared.documents:
+        raise BuildError(f"{input_dir}: no usable documents")
+    if translators is None:
+        translators = load_translators(needed_directions(prepared), settings, progress)
+    pairs = machine_pairs(prepared, translators)
+    models = sorted({t.model for t in translators.values() if t.model}, key=lambda m: m.name)
+    name = settings.name or output_dir.name
+    description = {
+        "tool": {"name": "ruen-align", "version": __version__},
+        "settings": asdict(settings) | {"name": name},
+        "inputs": prepared.inputs,
+        "models": [model.as_dict() for model in models],
+        "test_model": any(model.test_model for model in models),
+        "lock_file": {"path": "uv.lock", "sha256": sha256_bytes(LOCK_FILE.read_bytes())}
+        if LOCK_FILE.is_file()
+        else None,
+        "counts": {"documents": len(prepared.documents), "pairs": len(pairs), "skipped": len(prepared.skipped)},
+    }
+    info = CorpusInfo(name=name, models=models, description=description)
+    result = publish(output_dir, info, prepared.documents, pairs)
+    report(
+        f"published {len(pairs)} pairs from {len(prepared.documents)} documents to {output_dir}"
+        + (f" ({len(prepared.skipped)} input(s) skipped)" if prepared.skipped else "")
+        + (" — built with a TEST MODEL: translations are meaningless" if description["test_model"] else "")
+    )
+    return result

@@ -1,0 +1,188 @@
+"""Batched offline translation with CTranslate2 over Argos packages, behind a persistent cache.
+
+Argos's own ``translate()`` splits text into sentences itself (through stanza) and feeds the model
+one paragraph at a time. We segment ourselves, so this module takes many sentences per call,
+tokenises them with the package's own tokenizer, sorts them by length so batches pad little,
+translates with Argos's decoding settings, and restores the input order.
+
+Every translation is stored in a SQLite cache keyed by package sha256, direction, decoding settings
+and source text, committed batch by batch: a repeated or interrupted run never translates the same
+sentence twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .models import InstalledPackage, argos_package_module, cache_root
+from .records import ModelRef
+
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Argos Translate's defaults; ``max_decoding_length`` caps output tokens (None: CTranslate2's)."""
+
+    beam_size: int = 4
+    length_penalty: float = 0.2
+    replace_unknowns: bool = True
+    max_decoding_length: int | None = None
+    max_batch_tokens: int = 2048
+
+    def cache_key(self) -> str:
+        # Batch size changes only speed, not output, so it stays out of the key.
+        settings = asdict(self)
+        settings.pop("max_batch_tokens")
+        return json.dumps(settings, sort_keys=True)
+
+
+class Translator(Protocol):
+    """What the pipeline needs from a translator: a model identity and a batch call."""
+
+    model: ModelRef | None
+    from_code: str
+    to_code: str
+
+    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+
+
+class TranslationCache:
+    """SQLite store of finished translations; safe to kill at any moment (SQLite journals)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or cache_root() / "translations.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(self.path)
+        try:
+            self.connection.execute(
+                "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
+            )
+            self.connection.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.DatabaseError:
+            self.connection.close()
+            self.path.unlink(missing_ok=True)
+            self.connection = sqlite3.connect(self.path)
+            self.connection.execute(
+                "CREATE TABLE translations (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
+            )
+
+    @staticmethod
+    def key(scope: str, source: str) -> str:
+        return hashlib.sha256(f"{scope}\0{source}".encode()).hexdigest()
+
+    def get_many(self, scope: str, sources: Sequence[str]) -> dict[str, str]:
+        found = {}
+        for source in sources:
+            row = self.connection.execute(
+                "SELECT target FROM translations WHERE key = ?", (self.key(scope, source),)
+            ).fetchone()
+            if row is not None:
+                found[source] = row[0]
+        return found
+
+    def put_many(self, scope: str, pairs: dict[str, str]) -> None:
+        with self.connection:
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO translations (key, target) VALUES (?, ?)",
+                [(self.key(scope, source), target) for source, target in pairs.items()],
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class ArgosTranslator:
+    """Translate with one installed Argos package, many sentences per call."""
+
+    def __init__(
+        self,
+        package: InstalledPackage,
+        settings: DecodingSettings = DecodingSettings(),
+        cache: TranslationCache | None = None,
+        threads: int | None = None,
+        progress: bool = False,
+    ):
+        import ctranslate2
+
+        self.package = package
+        self.model = package.ref
+        self.from_code, self.to_code = package.from_code, package.to_code
+        self.settings = settings
+        self.cache = cache
+        self.progress = progress
+        self.argos = argos_package_module().Package(package.path)
+        self.engine = ctranslate2.Translator(
+            str(package.path / "model"),
+            device="cpu",
+            compute_type="auto",
+            inter_threads=1,
+            intra_threads=threads or os.cpu_count() or 1,
+        )
+        self.scope = f"{package.sha256}\0{self.from_code}>{self.to_code}\0{settings.cache_key()}"
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        unique = list(dict.fromkeys(sentences))
+        done = self.cache.get_many(self.scope, unique) if self.cache else {}
+        todo = [sentence for sentence in unique if sentence not in done]
+        if todo:
+            done.update(self._translate_uncached(todo))
+        return [done[sentence] for sentence in sentences]
+
+    def _translate_uncached(self, sentences: list[str]) -> dict[str, str]:
+        from tqdm import tqdm
+
+        tokenized = [self.argos.tokenizer.encode(sentence) for sentence in sentences]
+        order = sorted(range(len(sentences)), key=lambda i: (len(tokenized[i]), i))
+        results: dict[str, str] = {}
+        chunk = 256
+        bar = tqdm(
+            total=len(sentences),
+            desc=f"translate {self.from_code}→{self.to_code}",
+            unit="sent",
+            disable=not self.progress,
+            leave=False,
+        )
+        for begin in range(0, len(order), chunk):
+            indices = order[begin : begin + chunk]
+            outputs = self._decode_batch([tokenized[i] for i in indices])
+            batch = {sentences[i]: output for i, output in zip(indices, outputs)}
+            if self.cache:
+                self.cache.put_many(self.scope, batch)
+            results.update(batch)
+            bar.update(len(indices))
+        bar.close()
+        return results
+
+    def _decode_batch(self, batch: list[list[str]]) -> list[str]:
+        prefix = self.argos.target_prefix
+        options = {}
+        if self.settings.max_decoding_length:
+            options["max_decoding_length"] = self.settings.max_decoding_length
+        results = self.engine.translate_batch(
+            batch,
+            target_prefix=[[prefix]] * len(batch) if prefix else None,
+            replace_unknowns=self.settings.replace_unknowns,
+            max_batch_size=self.settings.max_batch_tokens,
+            batch_type="tokens",
+            beam_size=self.settings.beam_size,
+            num_hypotheses=1,
+            length_penalty=self.settings.length_penalty,
+            **options,
+        )
+        return [self._detokenize(result.hypotheses[0]) for result in results]
+
+    def _detokenize(self, tokens: list[str]) -> str:
+        """Exactly Argos's post-processing: decode, drop the target prefix and one leading space."""
+        value = self.argos.tokenizer.decode(tokens)
+        prefix = self.argos.target_prefix
+        if prefix and value.startswith(prefix):
+            value = value[len(prefix) :]
+        if value.startswith(" "):
+            value = value[1:]
+        return value

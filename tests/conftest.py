@@ -1,0 +1,58 @@
+"""Shared fixtures: an isolated cache and model store, and two random-weight test packages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_home(tmp_path_factory):
+    """No test reads or writes the user's caches: ALIGN_CACHE and ALIGN_MODELS point to temp dirs."""
+    saved = {name: os.environ.get(name) for name in ("ALIGN_CACHE", "ALIGN_MODELS")}
+    os.environ["ALIGN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["ALIGN_MODELS"] = str(tmp_path_factory.mktemp("empty-store"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def test_store(tmp_path_factory) -> Path:
+    """A model store holding en→ru and ru→en random-weight test packages."""
+    from align.models import make_test_package
+
+    store = tmp_path_factory.mktemp("test-store")
+    make_test_package("en", "ru", store, SEEDS)
+    make_test_package("ru", "en", store, SEEDS)
+    return store
+
+
+@pytest.fixture
+def use_store(test_store, monkeypatch) -> Path:
+    monkeypatch.setenv("ALIGN_MODELS", str(test_store))
+    return test_store
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path = ROOT):
+    """Run ``python -m align`` in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "align", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )

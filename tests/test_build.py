@@ -1,0 +1,109 @@
+"""End to end: build the seeds corpus with the two test packages and check what users get."""
+
+import json
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_cli
+
+
+@pytest.fixture(scope="module")
+def corpus(test_store, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("corpora") / "seeds-en-ru"
+    result = run_cli(
+        "build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "12",
+        env={"ALIGN_MODELS": str(test_store)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "TEST MODEL" in result.stderr
+    return output
+
+
+def test_loads_with_datasets_translation_feature(corpus):
+    from datasets import Translation, load_dataset
+
+    loaded = load_dataset(str(corpus))
+    rows = [row for split in loaded.values() for row in split]
+    assert loaded["train"].features["translation"] == Translation(languages=["en", "ru"])
+    assert len(rows) > 200
+    for row in rows:
+        assert row["translation"]["en"] and row["translation"]["ru"]
+        assert row["origin"] == "machine" and row["model"]["test_model"] is True
+        assert len(row["model"]["sha256"]) == 64 and row["model"]["name"].startswith("translate-")
+    documents = {}
+    for name, split in loaded.items():
+        for doc_id in set(split["doc_id"]):
+            assert documents.setdefault(doc_id, name) == name  # no document in two splits
+
+
+def test_card_and_documents(corpus):
+    card = (corpus / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\n") and "task_categories:" in card and "  - translation" in card
+    assert "**This corpus was built with a random-weight TEST MODEL" in card
+    documents = [json.loads(line) for line in (corpus / "documents.jsonl").read_text().splitlines()]
+    assert len(documents) == 5
+    reasons = {removal["reason"] for document in documents for removal in document["removed"]}
+    assert {"header-block", "repeated-line", "foreign-navigation", "page-edge-chrome"} <= reasons
+
+
+def test_exports_match_rows(corpus):
+    rows = sum(1 for path in (corpus / "data").glob("*.jsonl") for _ in path.open())
+    tmx = ET.parse(corpus / "exports" / "corpus.tmx")
+    assert len(tmx.findall("./body/tu")) == rows
+    for english in (corpus / "exports").glob("*.en"):
+        russian = english.with_suffix(".ru")
+        assert len(english.read_text().splitlines()) == len(russian.read_text().splitlines())
+
+
+def test_manifest_and_verify(corpus, tmp_path):
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    assert manifest["test_model"] is True
+    assert {entry["path"] for entry in manifest["inputs"]} == {p.name for p in SEEDS.glob("*.txt")}
+    assert manifest["lock_file"]["sha256"] and "data/train.parquet" in manifest["outputs"]
+    assert not any(str(ROOT) in json.dumps(manifest) for _ in [0])
+    assert run_cli("verify", str(corpus)).returncode == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(corpus, copy)
+    target = copy / "data" / "train.jsonl"
+    data = bytearray(target.read_bytes())
+    data[10] ^= 1
+    target.write_bytes(bytes(data))
+    result = run_cli("verify", str(copy))
+    assert result.returncode != 0 and "changed: data/train.jsonl" in result.stdout
+
+
+def test_rebuild_is_byte_identical(corpus, test_store, tmp_path):
+    again = tmp_path / "seeds-en-ru"
+    result = run_cli(
+        "build", "--input", str(SEEDS), "--output", str(again), "--max-decoding-length", "12",
+        env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "fresh-cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.relative_to(corpus) for p in corpus.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for name in files:
+        assert (corpus / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_build_without_models_writes_nothing(tmp_path):
+    output = tmp_path / "corpora" / "seeds-en-ru"
+    result = run_cli("build", "--input", str(SEEDS), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "make models" in result.stderr
+    assert not output.exists() and not any((tmp_path / "corpora").glob("*")) if (tmp_path / "corpora").exists() else True
+
+
+def test_failed_build_keeps_previous_corpus(corpus, tmp_path, test_store):
+    previous = tmp_path / "seeds-en-ru"
+    shutil.copytree(corpus, previous)
+    before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    bad_input = tmp_path / "bad"
+    bad_input.mkdir()
+    (bad_input / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(64))
+    result = run_cli("build", "--input", str(bad_input), "--output", str(previous), env={"ALIGN_MODELS": str(test_store)})
+    assert result.returncode != 0 and "no usable documents" in result.stderr
+    assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before

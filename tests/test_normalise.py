@@ -1,0 +1,136 @@
+"""Normalisation rules, each alone, then whole pages (seeds and held-out text written for this test)."""
+
+from pathlib import Path
+
+from align.ingest import read_document
+from align.normalise import (
+    Line,
+    LineContext,
+    collapse_whitespace,
+    continues,
+    fix_encoding,
+    fix_homoglyphs,
+    normalise,
+    normalise_text,
+    remove_invisible,
+    rule_date_or_time,
+    rule_foreign_navigation,
+    rule_repeated_line,
+    rule_stage_direction,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def line(text: str) -> Line:
+    return Line(0, 0, len(text), text)
+
+
+def test_mojibake_and_entities_are_repaired_but_curly_quotes_kept():
+    assert fix_encoding("Ð¡Ð¾Ð²ÐµÑ‚") == "Совет"
+    assert fix_encoding("R&amp;D “quoted”") == "R&D “quoted”"
+
+
+def test_invisible_characters_and_odd_spaces():
+    assert remove_invisible("digi\u00adtal\u200b") == "digital"
+    assert collapse_whitespace("  a\u00a0\u00a0b\u2009c ") == "a b c"
+
+
+def test_homoglyph_words_take_their_majority_script():
+    assert fix_homoglyphs("Пpивeт, Mоscow") == "Привет, Moscow"
+    assert fix_homoglyphs("IT-компании") == "IT-компании"  # two words, each in one script
+
+
+def test_date_and_time_lines():
+    context = LineContext("latin", set())
+    for text in ["5 February 2021", "09:00", "June 10, 2020", "29 января 2023 г."]:
+        assert rule_date_or_time(line(text), context) == "date-or-time-line"
+    assert rule_date_or_time(line("On 5 February 2021 the forum opened."), context) is None
+
+
+def test_stage_directions():
+    context = LineContext("latin", set())
+    assert rule_stage_direction(line("(Video plays)"), context) == "stage-direction"
+    assert rule_stage_direction(line("<…>"), context) == "stage-direction"
+    assert rule_stage_direction(line("(This is a full sentence in brackets that goes on and on for a while, well beyond a stage direction.)"), context) is None
+
+
+def test_foreign_navigation_only_for_short_labels_in_the_other_script():
+    context = LineContext("latin", set())
+    assert rule_foreign_navigation(line("Следующая новость"), context) == "foreign-navigation"
+    quote = "Президент сказал: «Мы готовы к этому»."
+    assert rule_foreign_navigation(line(quote), context) is None
+
+
+def test_repeated_caption_removed_but_repeated_short_sentence_kept():
+    context = LineContext("latin", set())
+    caption = "Mikhail Mishustin at the forum"
+    assert rule_repeated_line(line(caption), context) is None
+    assert rule_repeated_line(line(caption), context) == "repeated-line"
+    assert rule_repeated_line(line("Thank you."), context) is None
+    assert rule_repeated_line(line("Thank you."), context) is None
+
+
+def test_continuation_rules():
+    assert continues("the heads of the delegations taking part in the forum watched a", "presentation and more.")
+    assert continues("Governments", "of the five countries had difficult decisions to make.")
+    assert continues("Taking part were Mikhail Mishustin", ", Anton Vaino and others.")
+    assert not continues("A full sentence.", "another one starting lowercase.")
+    assert not continues("Visiting an exhibition of digital projects", "Before the plenary session, they met.")
+
+
+def test_held_out_page():
+    """A page in the seeds' style but written for this test: chrome, dates, captions, wrapping."""
+    page = "\n".join(
+        [
+            "Print version",
+            "Main menu",
+            "Minister opens new research centre",
+            "12 March 2024",
+            "14:20",
+            "The minister opened the centre on Tuesday and toured its",
+            "laboratories with the staff.",
+            "Opening of the research centre",
+            "Главная страница",
+            "She said the centre would employ 300 researchers",
+            ", engineers and students.",
+            "Opening of the research centre",
+            "The first projects start next month.",
+            "Share this page",
+            "Subscribe",
+        ]
+    )
+    text, removals = normalise_text(page)
+    assert text.splitlines() == [
+        "The minister opened the centre on Tuesday and toured its laboratories with the staff.",
+        "Opening of the research centre",
+        "She said the centre would employ 300 researchers, engineers and students.",
+        "The first projects start next month.",
+    ]
+    reasons = [r.reason for r in removals]
+    assert reasons.count("page-edge-chrome") == 5
+    assert reasons.count("date-or-time-line") == 2
+    assert "foreign-navigation" in reasons and "repeated-line" in reasons
+    for removal in removals:
+        assert page[removal.start : removal.end].strip()
+
+
+def test_seed_page_with_header_wrapping_and_navigation():
+    path = next(SEEDS.glob("002_*.txt"))
+    raw = read_document(path)
+    document = normalise(raw)
+    assert document.title == "News" and document.url.endswith("/en/news/41467/")
+    assert document.lang == "en"
+    assert "Предыдущая новость" not in document.text
+    assert "Only a year ago now, we spoke at great length" in document.text
+    decoded = path.read_text(encoding="utf-8")
+    header = [r for r in document.removed if r.reason == "header-block"]
+    assert header and decoded[header[0].start : header[0].end].startswith("seed_url:")
+    reasons = {r.reason for r in document.removed}
+    assert {"date-or-time-line", "foreign-navigation", "repeated-line"} <= reasons
+
+
+def test_document_id_is_stable_and_content_derived():
+    path = next(SEEDS.glob("004_*.txt"))
+    first, second = normalise(read_document(path)), normalise(read_document(path))
+    assert first.doc_id == second.doc_id and len(first.doc_id) == 16

@@ -1,0 +1,51 @@
+"""The CTranslate2 engine on the random-weight test package: real code path, meaningless output."""
+
+from align.models import find_package
+from align.translate import ArgosTranslator, DecodingSettings, TranslationCache
+
+
+def make(use_store, tmp_path, cap=12):
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+    return ArgosTranslator(find_package("en", "ru"), DecodingSettings(max_decoding_length=cap), cache=cache), cache
+
+
+def test_one_output_per_input_in_order_with_duplicates(use_store, tmp_path):
+    translator, _ = make(use_store, tmp_path)
+    sentences = ["Good afternoon, colleagues.", "The forum opened.", "Good afternoon, colleagues.", "A much longer sentence about the digital economy of the country and its platforms."]
+    outputs = translator.translate(sentences)
+    assert len(outputs) == 4 and outputs[0] == outputs[2]
+    assert outputs == [translator.translate([s])[0] for s in sentences]  # batching/sorting keep order
+
+
+def test_decoding_cap_limits_output_tokens(use_store, tmp_path):
+    translator, _ = make(use_store, tmp_path, cap=5)
+    output = translator.translate(["The Prime Minister spoke at the plenary session."])[0]
+    assert 0 < len(translator.argos.tokenizer.encode(output)) <= 5 * 2  # pieces may re-split on decode
+
+
+def test_second_run_is_served_from_cache(use_store, tmp_path, monkeypatch):
+    translator, cache = make(use_store, tmp_path)
+    sentences = ["First sentence.", "Second sentence."]
+    first = translator.translate(sentences)
+    again, _ = make(use_store, tmp_path)
+
+    def fail(*_):
+        raise AssertionError("cache miss: the engine was called again")
+
+    monkeypatch.setattr(again, "_decode_batch", fail)
+    assert again.translate(sentences) == first
+
+
+def test_cache_is_keyed_by_decoding_settings(use_store, tmp_path):
+    short, _ = make(use_store, tmp_path, cap=3)
+    longer, _ = make(use_store, tmp_path, cap=9)
+    sentence = ["The digital economy national project."]
+    assert short.translate(sentence) != longer.translate(sentence)
+
+
+def test_damaged_cache_file_is_rebuilt(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = TranslationCache(path)
+    cache.put_many("scope", {"a": "b"})
+    assert cache.get_many("scope", ["a", "c"]) == {"a": "b"}
