@@ -16,7 +16,6 @@ from pathlib import Path
 
 from . import __version__
 
-EXIT_USAGE = 2
 EXIT_FAILURE = 1
 
 
@@ -303,7 +302,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .aligner import Bead  # noqa: F401  (imported early: keeps start-up errors out of commands)
     from .ingest import SkippedInput
     from .models import ModelError
     from .pipeline import BuildError

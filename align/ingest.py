@@ -7,7 +7,6 @@ with every byte-level repair listed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,12 +14,12 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .hashing import sha256_bytes
 from .records import RawDocument, Removal
 
 HEADER_LINE = re.compile(r"^([a-z][a-z0-9_]*):[ \t]*(.*)$")
 MIN_HEADER_LINES = 2
 BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF")
-TEXT_SUFFIXES = (".txt", ".text", ".md")
 
 
 class SkippedInput(Exception):
@@ -39,10 +38,6 @@ class Decoded:
     repairs: tuple[Removal, ...]
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def looks_binary(data: bytes) -> bool:
     """Magic numbers of common binary formats, or many control bytes near the start."""
     if data.startswith(BINARY_SIGNATURES):
@@ -52,7 +47,7 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.3
 
 
-def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
+def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` as UTF-8 when it is, else by charset detection; NUL bytes are dropped."""
     repairs: list[Removal] = []
     if b"\x00" in data:
@@ -91,8 +86,8 @@ def _damaged_utf8(lenient: str, data: bytes) -> bool:
 
 
 def _strip_nul(data: bytes) -> tuple[bytes, list[Removal]]:
-    # Offsets are recorded in the stripped byte stream's characters only approximately (bytes);
-    # the reason and count are what a reader of the log needs.
+    # These offsets count bytes of the file as read, not characters of the decoded text: the
+    # removal happened before decoding. The log's reader needs the reason and where, roughly.
     removals = [
         Removal(match.start(), match.end(), "nul-bytes-removed")
         for match in re.finditer(rb"\x00+", data)
@@ -133,7 +128,7 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
         raise SkippedInput(source, "empty file")
     if looks_binary(data):
         raise SkippedInput(source, "binary file")
-    decoded = decode_bytes(data, source)
+    decoded = decode_bytes(data)
     metadata, body_offset = split_header(decoded.text)
     body = decoded.text[body_offset:]
     if not body.strip():

@@ -26,7 +26,6 @@ import ftfy
 
 from .records import Document, RawDocument, Removal
 
-SENTENCE_END = re.compile(r"[.!?…:;»”\"')\]]$")
 TERMINAL = re.compile(r"[.!?…][»”\"')\]]*$")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .ingest import RawDocument, SkippedInput, iter_documents, sha256_bytes
+from .hashing import sha256_file
+from .ingest import RawDocument, SkippedInput, iter_documents
 from .langid import label_segment
 from .models import find_package
 from .normalise import normalise
@@ -57,7 +58,7 @@ def prepare(input_dir: Path) -> Prepared:
             prepared.inputs.append({"path": item.path, "status": "skipped", "reason": item.reason})
             continue
         document = normalise(item)
-        entry = _input_entry(input_dir, item)
+        entry = _input_entry(item)
         if document.doc_id in seen:
             entry.update(status="skipped", reason=f"same text as document {document.doc_id}")
             prepared.inputs.append(entry)
@@ -69,7 +70,7 @@ def prepare(input_dir: Path) -> Prepared:
     return prepared
 
 
-def _input_entry(input_dir: Path, raw: RawDocument) -> dict:
+def _input_entry(raw: RawDocument) -> dict:
     entry = {"path": raw.source, "sha256": raw.source_sha256, "status": "used", "encoding": raw.encoding}
     if raw.repairs:
         entry["repairs"] = len(raw.repairs)
@@ -154,7 +155,7 @@ def build(
         "inputs": prepared.inputs,
         "models": [model.as_dict() for model in models],
         "test_model": any(model.test_model for model in models),
-        "lock_file": {"path": "uv.lock", "sha256": sha256_bytes(LOCK_FILE.read_bytes())}
+        "lock_file": {"path": "uv.lock", "sha256": sha256_file(LOCK_FILE)}
         if LOCK_FILE.is_file()
         else None,
         "counts": {"documents": len(prepared.documents), "pairs": len(pairs), "skipped": len(prepared.skipped)},

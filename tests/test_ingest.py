@@ -1,8 +1,13 @@
-from pathlib import Path
 
 import pytest
 
-from align.ingest import SkippedInput, decode_bytes, iter_documents, read_document, split_header
+from align.ingest import (
+    SkippedInput,
+    decode_bytes,
+    iter_documents,
+    read_document,
+    split_header,
+)
 
 RUSSIAN = "Председатель Правительства провёл стратегическую сессию о национальном проекте."
 

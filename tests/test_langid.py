@@ -1,6 +1,5 @@
-from align.langid import detect
+from align.langid import detect, label_segment
 from align.records import Segment
-from align.langid import label_segment
 
 
 def test_plain_languages():
