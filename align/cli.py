@@ -109,7 +109,10 @@ def cmd_pair(args: argparse.Namespace) -> int:
 def cmd_models_list(args: argparse.Namespace) -> int:
     from .models import list_packages, store_root
 
-    packages = list_packages()
+    problems: list[str] = []
+    packages = list_packages(problems=problems)
+    for problem in problems:
+        print(f"align: warning: skipped {problem}", file=sys.stderr)
     if not packages:
         print(f"no packages in {store_root()}", file=sys.stderr)
     for package in packages:

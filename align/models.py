@@ -210,8 +210,11 @@ def unpacked_archive(archive: Path) -> Path:
     return extract_archive(archive, target)
 
 
-def list_packages(store: Path | None = None) -> list[InstalledPackage]:
-    """Every package in the store, sorted by name, version and sha256."""
+def list_packages(store: Path | None = None, problems: list[str] | None = None) -> list[InstalledPackage]:
+    """Every valid package in the store, sorted by name, version and sha256.
+
+    A damaged entry does not hide the good ones: it is left out and described in ``problems``.
+    """
     store = store or store_root()
     if not store.is_dir():
         return []
@@ -219,18 +222,25 @@ def list_packages(store: Path | None = None) -> list[InstalledPackage]:
     for entry in sorted(store.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_file() and entry.suffix == ARCHIVE_SUFFIX:
-            found.append(read_package(unpacked_archive(entry), origin=str(entry)))
-        elif entry.is_dir() and (entry / "metadata.json").exists():
-            found.append(read_package(entry))
+        try:
+            if entry.is_file() and entry.suffix == ARCHIVE_SUFFIX:
+                found.append(read_package(unpacked_archive(entry), origin=str(entry)))
+            elif entry.is_dir() and (entry / "metadata.json").exists():
+                found.append(read_package(entry))
+        except ModelError as error:
+            if problems is not None:
+                problems.append(str(error))
     return sorted(found, key=lambda p: (p.name, p.version, p.sha256))
 
 
 def find_package(from_code: str, to_code: str, store: Path | None = None) -> InstalledPackage:
     """The package translating ``from_code``→``to_code``; with several, the highest version."""
     store = store or store_root()
-    candidates = [p for p in list_packages(store) if (p.from_code, p.to_code) == (from_code, to_code)]
+    problems: list[str] = []
+    candidates = [p for p in list_packages(store, problems) if (p.from_code, p.to_code) == (from_code, to_code)]
     if not candidates:
+        if problems:
+            raise ModelError(f"no usable {from_code}→{to_code} package in {store}; unusable: {problems[0]}")
         raise ModelError(
             f"no {from_code}→{to_code} translation package in {store}: run `make models` on a machine "
             f"with internet, or set ALIGN_MODELS to a folder holding translate-{from_code}_{to_code} "

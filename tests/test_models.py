@@ -125,3 +125,15 @@ def test_corrupted_member_is_refused(tmp_path, test_store):
     with pytest.raises(ModelError):
         install(damaged, tmp_path / "store")
     assert not list((tmp_path / "store").glob("translate-*"))
+
+
+def test_damaged_entry_does_not_hide_good_packages(tmp_path, test_store):
+    store = tmp_path / "store"
+    store.mkdir()
+    shutil.copy(test_store / "translate-en_ru-test.argosmodel", store)
+    (store / "broken.argosmodel").write_bytes(b"not a zip")
+    problems = []
+    assert [p.name for p in list_packages(store, problems)] == ["translate-en_ru"]
+    assert len(problems) == 1 and "broken.argosmodel" in problems[0]
+    with pytest.raises(ModelError, match="unusable: .*broken"):
+        find_package("ru", "en", store=store)
