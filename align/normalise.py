@@ -39,16 +39,18 @@ LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxy", "АВСЕНКМОРТХ�
 CYRILLIC_TO_LATIN = str.maketrans("АВСЕНКМОРТХасеорху", "ABCEHKMOPTXaceopxy")
 LATIN_LOOKALIKES = set("ABCEHKMOPTXaceopxy")
 CYRILLIC_LOOKALIKES = set("АВСЕНКМОРТХасеорху")
-MIXED_WORD = re.compile(r"[^\W\d_]*(?:[A-Za-z][^\W\d_]*[\u0400-\u04FF]|[\u0400-\u04FF][^\W\d_]*[A-Za-z])[^\W\d_]*")
+LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 )
+DATE_TOKEN = rf"(?:\d{{1,4}}|{MONTHS})"
 DATE_OR_TIME_LINE = re.compile(
-    rf"^(?:(?:\d{{1,4}}|{MONTHS})[\s.,:/–-]*)+(?:г\.?)?$",
+    rf"^{DATE_TOKEN}(?:[\s.,:/–-]+{DATE_TOKEN})*[\s.,]*(?:г\.?)?$",
     re.IGNORECASE,
 )
+"""Tokens must be separated, so the pattern cannot backtrack exponentially on long digit runs."""
 STAGE_DIRECTION_LINE = re.compile(r"^(?:\([^()]{1,60}\)|<[^<>]{0,20}>|\[[^\[\]]{1,60}\])$")
 SHORT_LINE_WORDS = 8
 NAVIGATION_WORDS = 4
@@ -76,6 +78,8 @@ def fix_homoglyphs(line: str) -> str:
 
     def repair(match: re.Match[str]) -> str:
         word = match.group(0)
+        if not (CYRILLIC.search(word) and LATIN.search(word)):
+            return word
         cyrillic = [ch for ch in word if CYRILLIC.match(ch)]
         latin = [ch for ch in word if LATIN.match(ch)]
         if len(cyrillic) > len(latin) and set(latin) <= LATIN_LOOKALIKES:
@@ -84,7 +88,7 @@ def fix_homoglyphs(line: str) -> str:
             return word.translate(CYRILLIC_TO_LATIN)
         return word
 
-    return MIXED_WORD.sub(repair, line)
+    return LETTER_RUN.sub(repair, line)
 
 
 def collapse_whitespace(line: str) -> str:
@@ -130,8 +134,13 @@ class Line:
         return self.reason is None and bool(self.text)
 
 
+TOKEN = re.compile(r"\S*\w\S*")
+URL_START = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
+
+
 def word_count(text: str) -> int:
-    return len(WORD.findall(text))
+    """Space-separated tokens holding a letter or digit: a URL or ``1,587`` is one word."""
+    return len(TOKEN.findall(text))
 
 
 def dominant_script(text: str) -> str | None:
@@ -143,9 +152,12 @@ def dominant_script(text: str) -> str | None:
     return "cyrillic" if cyrillic > latin else "latin"
 
 
+LABEL_MAX_CHARS = 160
+
+
 def is_label(text: str, max_words: int = SHORT_LINE_WORDS) -> bool:
     """A short line that does not end like a sentence: a menu item, caption, heading or label."""
-    return word_count(text) <= max_words and not TERMINAL.search(text)
+    return len(text) <= LABEL_MAX_CHARS and word_count(text) <= max_words and not TERMINAL.search(text)
 
 
 def rule_date_or_time(line: Line, context: LineContext) -> str | None:
@@ -169,6 +181,8 @@ def rule_foreign_navigation(line: Line, context: LineContext) -> str | None:
 def rule_repeated_line(line: Line, context: LineContext) -> str | None:
     """A caption or label seen earlier on the page; sentences that end in punctuation may repeat."""
     key = line.text.casefold()
+    if len(key) > 2000:
+        return None
     if key in context.seen and (is_label(line.text, 40) or word_count(line.text) >= 8):
         return "repeated-line"
     context.seen.add(key)
@@ -191,21 +205,6 @@ LINE_RULES: tuple[Callable[[Line, LineContext], str | None], ...] = (
 )
 
 
-def mark_page_edges(lines: list[Line]) -> None:
-    """Short unpunctuated lines in a run at the top or bottom of the page are site chrome.
-
-    The run stops at the first line that reads like prose, so a heading in the middle of an
-    article is never touched.
-    """
-    for ordered in (lines, list(reversed(lines))):
-        for line in ordered:
-            if not line.text or line.reason is not None:
-                continue
-            if not is_label(line.text):
-                break
-            line.reason = "page-edge-chrome"
-
-
 # ---------------------------------------------------------------------------------------- joining
 
 
@@ -214,42 +213,179 @@ FUNCTION_WORD_END = re.compile(
     r"were|be|our|their|its|his|her|this|these|и|в|во|на|с|со|по|к|о|об|для|от|до|из|что|как)$",
     re.IGNORECASE,
 )
+NAME_AT_END = re.compile(r"^[^:]*,[^:]*\b[A-ZА-ЯЁ][\w’'-]*$")
+CAPTION_RUN = 3
+"""At most this many label lines in a row are taken for captions dropped inside a sentence."""
 
 
-def continues(previous: str, following: str) -> bool:
+def unfinished(text: str) -> bool:
+    """A line that stops mid-sentence: no closing punctuation, not a lead-in ending with a colon."""
+    return not TERMINAL.search(text) and not text.endswith(":")
+
+
+CAPTION_PUNCTUATION = re.compile(r"[.,:;!?…]")
+
+
+def looks_like_caption(text: str) -> bool:
+    return text[0].isupper() and word_count(text) <= 12 and not CAPTION_PUNCTUATION.search(text)
+
+
+WRAP_WINDOW = 15
+WRAP_MIN_LINES = 8
+WRAP_MIN_SHARE = 0.25
+
+
+def estimate_wrap_width(lines: list[Line]) -> int | None:
+    """The column a page was hard-wrapped at, or ``None`` when its lines show no such column.
+
+    A hard-wrapped page has many lines whose lengths crowd just below one width; a page with one
+    paragraph per line has lengths spread over hundreds of characters.
+    """
+    lengths = [len(line.text) for line in lines if line.text]
+    if not lengths:
+        return None
+    best_width, best_count = None, 0
+    for width in range(40, 121):
+        count = sum(1 for length in lengths if width - WRAP_WINDOW < length <= width)
+        if count > best_count:
+            best_width, best_count = width, count
+    if best_count >= max(WRAP_MIN_LINES, WRAP_MIN_SHARE * len(lengths)):
+        return best_width
+    return None
+
+
+def wrapped_at(text: str, width: int | None) -> bool:
+    """A line that ends near the wrap column was cut there, whatever the next line starts with."""
+    return width is not None and width - 20 <= len(text) <= width + WRAP_WINDOW
+
+
+def continues(previous: str, following: str, width: int | None = None) -> bool:
     """Whether ``following`` is the rest of a sentence hard-wrapped at the end of ``previous``."""
-    if TERMINAL.search(previous) or previous.endswith(":"):
+    if not unfinished(previous):
         return False
+    if wrapped_at(previous, width) and not (looks_like_caption(previous) and following[0].isupper()):
+        return True  # a list of captions or links is not wrapped prose, however long its lines
     first = following[0]
+    if URL_START.match(following):
+        return False
     if first.islower() or first in ",;)»”–—-":
         return True
     if FUNCTION_WORD_END.search(previous):
         return True
-    return word_count(previous) <= 2 and previous[0].isupper() and word_count(following) >= 4
+    # A clause that ends in a first name goes on with the surname.
+    return bool(NAME_AT_END.search(previous)) and first.isupper() and word_count(previous) >= 5
 
 
-def join_wrapped(lines: list[Line]) -> list[str]:
+def mark_interrupting_captions(lines: list[Line]) -> None:
+    """Caption lines dropped into the middle of a wrapped sentence.
+
+    A run of up to ``CAPTION_RUN`` captions (capitalised, short, no punctuation inside), after a
+    line that breaks off at a comma and before a line that goes on in lowercase, is page furniture
+    (a photo caption or related links) that the scraper put where the image was. Hard-wrapped
+    prose breaks anywhere, so the comma and the unpunctuated caption are both required.
+    """
+    for index, line in enumerate(lines):
+        if not line.kept or not line.text.endswith(","):
+            continue
+        run_end = index + 1
+        while (
+            run_end < len(lines)
+            and run_end - index <= CAPTION_RUN
+            and lines[run_end].kept
+            and looks_like_caption(lines[run_end].text)
+        ):
+            run_end += 1
+        if index + 1 < run_end < len(lines) and lines[run_end].kept and lines[run_end].text[0].islower():
+            for caption in lines[index + 1 : run_end]:
+                caption.reason = "caption-inside-sentence"
+
+
+@dataclass
+class Paragraph:
+    """Physical lines joined back into one block of text."""
+
+    lines: list[Line]
+    text: str
+
+
+def join_wrapped(lines: list[Line]) -> list[Paragraph]:
     """Paragraphs: kept lines, with each hard-wrapped continuation joined to the line before it.
 
-    Only physically adjacent lines are joined: a removed line or a blank line between two lines
-    means they were separate blocks on the page.
+    Only lines that were adjacent on the page are joined: a blank or removed line between two
+    lines means separate blocks, except a caption removed from inside a sentence.
     """
-    paragraphs: list[str] = []
-    previous: Line | None = None
+    paragraphs: list[Paragraph] = []
+    adjacent = False
+    width = estimate_wrap_width(lines)
     for line in lines:
         if not line.kept:
-            previous = None
+            adjacent = adjacent and line.reason == "caption-inside-sentence"
             continue
-        if previous is not None and continues(paragraphs[-1], line.text):
+        if adjacent and continues(paragraphs[-1].lines[-1].text, line.text, width) and unfinished(paragraphs[-1].text):
             separator = "" if line.text[0] in ",;)»”" else " "
-            paragraphs[-1] = paragraphs[-1] + separator + line.text
+            paragraphs[-1].text += separator + line.text
+            paragraphs[-1].lines.append(line)
         else:
-            paragraphs.append(line.text)
-        previous = line
+            paragraphs.append(Paragraph([line], line.text))
+        adjacent = True
     return paragraphs
 
 
+# ------------------------------------------------------------------------------ paragraph rules
+
+
+COUNTER_NUMBER = re.compile(r"\d{1,3}(?:[ ,\u00a0]\d{3})+|\d{4,}")
+COUNTER_MAX_WORDS = 30
+
+
+def page_chrome_reason(paragraph: Paragraph) -> str | None:
+    """Why a paragraph at the top or bottom of the page is site chrome, or ``None``."""
+    text = paragraph.text
+    if is_label(text) or text.isupper() and word_count(text) <= 15:
+        return "page-edge-chrome"
+    if len(COUNTER_NUMBER.findall(text)) >= 2 and word_count(text) <= COUNTER_MAX_WORDS:
+        return "page-edge-counter"
+    if DATE_OR_TIME_LINE.match(text) or STAGE_DIRECTION_LINE.match(text):
+        return "page-edge-chrome"
+    return None
+
+
+def strip_page_edges(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Drop the run of chrome paragraphs at each end; the run stops at the first prose paragraph."""
+    begin, end = 0, len(paragraphs)
+    while begin < end and (reason := page_chrome_reason(paragraphs[begin])):
+        _drop(paragraphs[begin], reason)
+        begin += 1
+    while end > begin and (reason := page_chrome_reason(paragraphs[end - 1])):
+        _drop(paragraphs[end - 1], reason)
+        end -= 1
+    return paragraphs[begin:end]
+
+
+def _drop(paragraph: Paragraph, reason: str) -> None:
+    for line in paragraph.lines:
+        line.reason = reason
+
+
+def whole_paragraph_rules(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Stage directions and dates that hard wrapping split over lines, e.g. ``(Video`` / ``plays)``."""
+    kept = []
+    for paragraph in paragraphs:
+        if len(paragraph.lines) > 1 and STAGE_DIRECTION_LINE.match(paragraph.text):
+            _drop(paragraph, "stage-direction")
+        else:
+            kept.append(paragraph)
+    return kept
+
+
 # --------------------------------------------------------------------------------------- document
+
+
+def page_script(texts: list[str]) -> str | None:
+    """The page's script, judged on its distinct prose blocks (labels and repeats are what the
+    rules remove); with no prose, on everything."""
+    prose = " ".join(dict.fromkeys(text for text in texts if text and not is_label(text)))
+    return dominant_script(prose) or dominant_script(" ".join(texts))
 
 
 def split_lines(text: str) -> list[Line]:
@@ -262,10 +398,27 @@ def split_lines(text: str) -> list[Line]:
 
 
 def normalise_text(text: str) -> tuple[str, list[Removal]]:
-    """Normalise a document body; removals are offsets into ``text``."""
+    """Normalise a document body: paragraphs separated by blank lines; removals index ``text``."""
     lines = split_lines(text)
-    context = LineContext(script=dominant_script(text), seen=set())
+    script = page_script([line.text for line in lines])
+    # Which script is "foreign" depends on what survives, and what survives on which script is
+    # foreign: iterate to the script the output itself has. Then normalising the output again
+    # starts from that same script, which is what makes normalisation idempotent.
+    for _ in range(3):
+        paragraphs = apply_rules(lines, script)
+        settled = page_script([paragraph.text for paragraph in paragraphs]) or script
+        if settled == script:
+            break
+        script = settled
+    removals = [Removal(line.start, line.end, line.reason) for line in lines if line.reason]
+    return "\n\n".join(paragraph.text for paragraph in paragraphs), removals
+
+
+def apply_rules(lines: list[Line], script: str | None) -> list[Paragraph]:
+    """All rules over the page's lines for a given page script; returns the kept paragraphs."""
+    context = LineContext(script=script, seen=set())
     for line in lines:
+        line.reason = None
         if not line.text:
             continue
         for rule in LINE_RULES:
@@ -273,9 +426,8 @@ def normalise_text(text: str) -> tuple[str, list[Removal]]:
             if reason:
                 line.reason = reason
                 break
-    mark_page_edges(lines)
-    removals = [Removal(line.start, line.end, line.reason) for line in lines if line.reason]
-    return "\n".join(join_wrapped(lines)), removals
+    mark_interrupting_captions(lines)
+    return strip_page_edges(whole_paragraph_rules(join_wrapped(lines)))
 
 
 def document_id(text: str) -> str:

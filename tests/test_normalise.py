@@ -1,5 +1,6 @@
 """Normalisation rules, each alone, then whole pages (seeds and held-out text written for this test)."""
 
+import re
 from pathlib import Path
 
 from align.ingest import read_document
@@ -101,7 +102,7 @@ def test_held_out_page():
         ]
     )
     text, removals = normalise_text(page)
-    assert text.splitlines() == [
+    assert text.split("\n\n") == [
         "The minister opened the centre on Tuesday and toured its laboratories with the staff.",
         "Opening of the research centre",
         "She said the centre would employ 300 researchers, engineers and students.",
@@ -134,3 +135,75 @@ def test_document_id_is_stable_and_content_derived():
     path = next(SEEDS.glob("004_*.txt"))
     first, second = normalise(read_document(path)), normalise(read_document(path))
     assert first.doc_id == second.doc_id and len(first.doc_id) == 16
+
+
+def seed_segments():
+    from align.segment import segment_document
+
+    result = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        raw = read_document(path)
+        document = normalise(raw)
+        result[path.name[:3]] = (path.read_text(encoding="utf-8"), document, [s.text for s in segment_document(document)])
+    return result
+
+
+def test_seeds_hard_wrapped_and_comma_led_lines_come_out_whole():
+    seeds = seed_segments()
+    _, _, wrapped = seeds["002"]
+    assert (
+        "Before the plenary session, Mikhail Mishustin and the heads of the delegations taking part in the "
+        "forum watched a presentation and visited an exhibition of digital projects."
+    ) in wrapped
+    assert (
+        "Only a year ago now, we spoke at great length about consolidating the efforts of the Union members "
+        "and yet, we did not have the slightest idea of what was just around the corner."
+    ) in wrapped
+    assert any(s.startswith("This includes creating a single labour market, increasing exports") for s in wrapped)
+    _, _, listed = seeds["003"]
+    participants = [s for s in listed if s.startswith("Taking part in the meeting were Prime Minister")]
+    assert len(participants) == 1
+    assert ", Chief of Staff of the Presidential Executive Office Anton Vaino, First Deputy" in participants[0]
+    assert participants[0].endswith("German Gref and heads of a number of ICT companies.")
+
+
+def test_seeds_captions_appear_at_most_once():
+    for name, (_, document, segments) in seed_segments().items():
+        captions = [s for s in segments if not re.search(r"[.!?…»”\"]$", s)]
+        assert len(captions) == len(set(captions)), name
+        paragraphs = document.text.split("\n\n")
+        assert len(paragraphs) == len(set(paragraphs)), name
+
+
+def test_seeds_chrome_counters_headers_and_navigation_are_removals_not_sentences():
+    expected = {
+        "001": {"There were 1,587 press releases": "page-edge-counter"},
+        "002": {
+            "seed_url:": "header-block",
+            "OFFICIAL WEBSITE OF THE GOVERNMENT": "page-edge-chrome",
+            "Предыдущая новость": "foreign-navigation",
+            "Highlight selection": "page-edge-chrome",
+            "5 February 2021": "date-or-time-line",
+            "(Video": "stage-direction",
+        },
+        "003": {"Text version": "page-edge-chrome", "Publication status": "page-edge-chrome", "<…>": "stage-direction"},
+        "004": {"View settings": "page-edge-chrome", "Font size:": "page-edge-chrome", "Документ": "foreign-navigation"},
+    }
+    seeds = seed_segments()
+    for name, removals in expected.items():
+        raw, document, segments = seeds[name]
+        logged = {raw[r.start : r.end]: r.reason for r in document.removed}
+        for text, reason in removals.items():
+            assert any(s.startswith(text) for s in logged), (name, text)
+            assert {r for s, r in logged.items() if s.startswith(text)} == {reason}, (name, text)
+            assert not any(segment.startswith(text) for segment in segments), (name, text)
+
+
+def test_bad_input_returns_without_error():
+    assert normalise_text("") == ("", [])
+    assert normalise_text("\n\n  \n") == ("", [])
+    words = "слово без точек " * 1000
+    assert normalise_text(words)[0] == words.strip()
+    huge = "Sentence number one, with words. " * 150_000  # a single ~5 MB line
+    text, removals = normalise_text(huge)
+    assert text == huge.strip() and removals == []

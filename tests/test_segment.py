@@ -30,3 +30,35 @@ def test_runaway_line_is_cut_at_spaces():
     pieces = spans(text)
     assert all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
     assert "".join(p.replace(" ", "") for p in pieces) == text.replace(" ", "")
+
+
+def test_titles_abbreviations_and_quotes():
+    assert spans("The St. Petersburg forum opened. Prof. Ivanov and Gen. Petrov spoke.") == [
+        "The St. Petersburg forum opened.",
+        "Prof. Ivanov and Gen. Petrov spoke.",
+    ]
+    assert spans("It cost approx. 10 bn roubles. See Art. 12 of the law. I said no. Then I left.") == [
+        "It cost approx. 10 bn roubles.",
+        "See Art. 12 of the law.",
+        "I said no.",
+        "Then I left.",
+    ]
+    assert spans("He said: “We are ready.” Then he left.") == ["He said: “We are ready.”", "Then he left."]
+    assert spans("We will see... and then went on. Next one.") == ["We will see... and then went on.", "Next one."]
+    assert spans("Article 1. The Government shall act. 2. Second item.")[-1] == "2. Second item."
+
+
+def test_russian_quotes_and_initials():
+    assert spans("Он сказал: «Мы готовы». Потом ушёл. А. С. Пушкин родился в 1799 г. в Москве.", "ru") == [
+        "Он сказал: «Мы готовы».",
+        "Потом ушёл.",
+        "А. С. Пушкин родился в 1799 г. в Москве.",
+    ]
+
+
+def test_empty_and_unpunctuated_input():
+    assert spans("") == [] and spans("\n\n") == []
+    assert spans("no punctuation at all here") == ["no punctuation at all here"]
+    huge = "x" * 5_000_000
+    pieces = spans(huge)
+    assert "".join(pieces) == huge and all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)

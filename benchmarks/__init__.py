@@ -1,0 +1,1 @@
+"""Evaluation (`make eval`) and speed benchmarks (`make bench`); not part of the installed package."""

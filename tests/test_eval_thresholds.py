@@ -1,0 +1,21 @@
+"""The accuracy targets of the issues, on the dev data in ../shared/eval (skipped when absent)."""
+
+import pytest
+
+from benchmarks.data import TATOEBA
+
+pytestmark = pytest.mark.skipif(
+    not (TATOEBA / "ru-en.dev.tsv").is_file(), reason=f"evaluation data not found at {TATOEBA}"
+)
+
+
+@pytest.mark.parametrize("lang,column", [("en", 0), ("ru", 1)])
+def test_segmentation_f1_on_tatoeba_paragraphs(lang, column):
+    from benchmarks.data import parallel_pairs
+    from benchmarks.eval_segmentation import evaluate, paragraphs, single_sentence
+
+    sentences = [pair[column] for pair in parallel_pairs() if single_sentence(pair[column])]
+    data = paragraphs(sentences)
+    assert len(data) >= 90
+    precision, recall, f1, _ = evaluate(lang, data)["ours"]
+    assert f1 >= 0.995, (precision, recall)
