@@ -110,10 +110,19 @@ REPAIRS: tuple[Callable[[str], str], ...] = (
 )
 
 
-def repair_line(line: str) -> str:
+LOGGED_REPAIRS = {fix_encoding, remove_invisible, fix_homoglyphs, compose_unicode}
+"""Repairs that change what a line says or how it is spelt; white space is not worth a log entry."""
+
+
+def repair_line(line: str) -> tuple[str, list[str]]:
+    """The repaired line and the names of the logged repairs that changed it."""
+    changed = []
     for repair in REPAIRS:
-        line = repair(line)
-    return line
+        repaired = repair(line)
+        if repaired != line and repair in LOGGED_REPAIRS:
+            changed.append(repair.__name__.replace("_", "-"))
+        line = repaired
+    return line, changed
 
 
 # ------------------------------------------------------------------------------------- line rules
@@ -128,6 +137,7 @@ class Line:
     end: int
     text: str
     reason: str | None = None
+    repairs: tuple[str, ...] = ()
 
     @property
     def kept(self) -> bool:
@@ -392,13 +402,18 @@ def split_lines(text: str) -> list[Line]:
     lines, offset = [], 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.rstrip("\r\n")
-        lines.append(Line(index, offset, offset + len(body), repair_line(body)))
+        text, repairs = repair_line(body)
+        lines.append(Line(index, offset, offset + len(body), text, repairs=tuple(repairs)))
         offset += len(raw)
     return lines
 
 
 def normalise_text(text: str) -> tuple[str, list[Removal]]:
-    """Normalise a document body: paragraphs separated by blank lines; removals index ``text``."""
+    """Normalise a document body: paragraphs separated by blank lines.
+
+    The log lists every removed line with the rule that removed it, and every kept line that a
+    repair changed (``changed-by-fix-encoding`` …); offsets index ``text``.
+    """
     lines = split_lines(text)
     script = page_script([line.text for line in lines])
     # Which script is "foreign" depends on what survives, and what survives on which script is
@@ -410,7 +425,11 @@ def normalise_text(text: str) -> tuple[str, list[Removal]]:
         if settled == script:
             break
         script = settled
-    removals = [Removal(line.start, line.end, line.reason) for line in lines if line.reason]
+    removals = [
+        Removal(line.start, line.end, line.reason or f"changed-by-{repair}")
+        for line in lines
+        for repair in ((None,) if line.reason else line.repairs)
+    ]
     return "\n\n".join(paragraph.text for paragraph in paragraphs), removals
 
 

@@ -207,3 +207,14 @@ def test_bad_input_returns_without_error():
     huge = "Sentence number one, with words. " * 150_000  # a single ~5 MB line
     text, removals = normalise_text(huge)
     assert text == huge.strip() and removals == []
+
+
+def test_repairs_are_logged_per_line():
+    page = "Пpивeт, Mоscow!\nR&amp;D and digi\u00adtal.\nA clean sentence."
+    text, log = normalise_text(page)
+    assert text.split("\n\n") == ["Привет, Moscow!", "R&D and digital.", "A clean sentence."]
+    assert [(page[r.start : r.end], r.reason) for r in log] == [
+        ("Пpивeт, Mоscow!", "changed-by-fix-homoglyphs"),
+        ("R&amp;D and digi\u00adtal.", "changed-by-fix-encoding"),
+        ("R&amp;D and digi\u00adtal.", "changed-by-remove-invisible"),
+    ]
