@@ -12,12 +12,13 @@ MAX_DECODING_LENGTH ?=
 BUILD_FLAGS := $(if $(MAX_DECODING_LENGTH),--max-decoding-length $(MAX_DECODING_LENGTH))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install test eval corpus models test-packages verify clean
+.PHONY: help install test eval bench corpus models test-packages verify clean
 
 help:
 	@echo "make install        create .venv from uv.lock"
 	@echo "make test           run the test suite"
 	@echo "make eval           accuracy on ../shared/eval (segmentation, language id, alignment)"
+	@echo "make bench          speed against named baselines (ratios, same run)"
 	@echo "make corpus         build $(OUTPUT) from $(INPUT) (needs models: ALIGN_MODELS=DIR or 'make models')"
 	@echo "make models         download the Argos packages pinned in models.lock (needs internet)"
 	@echo "make test-packages  build random-weight TEST packages into $(TEST_MODELS) for dry runs"
@@ -39,6 +40,10 @@ test: install
 
 eval: install
 	$(RUN) -m benchmarks.eval_segmentation
+	$(RUN) -m benchmarks.eval_langid
+
+bench: install
+	$(RUN) -m benchmarks.bench
 
 corpus: install
 	$(RUN) -m align build --input $(INPUT) --output $(OUTPUT) $(BUILD_FLAGS)

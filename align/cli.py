@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .errors import AlignError
 
 EXIT_FAILURE = 1
 
 
-class CliError(Exception):
+class CliError(AlignError):
     """A failure to report as one line."""
 
 
@@ -63,9 +64,13 @@ def write_lines(lines: Sequence[str]) -> None:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from .langid import detect
+    from .langid import detect_many
 
-    write_lines([json.dumps(detect(line).as_dict(), ensure_ascii=False) for line in read_lines(args.file)])
+    lines = read_lines(args.file)
+    output = []
+    for begin in range(0, len(lines), 4096):  # bounded memory, and each batch is scored in parallel
+        output.extend(json.dumps(d.as_dict(), ensure_ascii=False) for d in detect_many(lines[begin : begin + 4096]))
+    write_lines(output)
     return 0
 
 
@@ -305,15 +310,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .ingest import SkippedInput
-    from .models import ModelError
-    from .pipeline import BuildError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, ModelError, BuildError, SkippedInput, FileNotFoundError, ValueError) as error:
+    except (AlignError, FileNotFoundError, ValueError) as error:
         print(f"align: error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

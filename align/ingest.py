@@ -14,6 +14,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .errors import AlignError
 from .hashing import sha256_bytes
 from .records import RawDocument, Removal
 
@@ -22,7 +23,7 @@ MIN_HEADER_LINES = 2
 BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF")
 
 
-class SkippedInput(Exception):
+class SkippedInput(AlignError):
     """A file that is not a text document; ``reason`` is one short phrase for the manifest."""
 
     def __init__(self, path: str, reason: str):

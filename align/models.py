@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from .errors import AlignError
 from .hashing import sha256_file as file_sha256
 from .records import ModelRef
 
@@ -38,7 +39,7 @@ DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/m
 LOCK_FILE = Path(__file__).resolve().parent.parent / "models.lock"
 
 
-class ModelError(Exception):
+class ModelError(AlignError):
     """A problem with a model package, phrased as one line a user can act on."""
 
 

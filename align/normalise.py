@@ -25,20 +25,23 @@ from dataclasses import dataclass
 import ftfy
 
 from .records import Document, RawDocument, Removal
+from .scripts import (
+    CYRILLIC,
+    CYRILLIC_LOOKALIKES,
+    CYRILLIC_TO_LATIN,
+    LATIN,
+    LATIN_LOOKALIKES,
+    LATIN_TO_CYRILLIC,
+    dominant_script,
+)
 
 TERMINAL = re.compile(r"[.!?…][»”\"')\]]*$")
-CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 WORD = re.compile(r"\w+", re.UNICODE)
 
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 SPACE_LIKE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
-LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxy", "АВСЕНКМОРТХасеорху")
-CYRILLIC_TO_LATIN = str.maketrans("АВСЕНКМОРТХасеорху", "ABCEHKMOPTXaceopxy")
-LATIN_LOOKALIKES = set("ABCEHKMOPTXaceopxy")
-CYRILLIC_LOOKALIKES = set("АВСЕНКМОРТХасеорху")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 MONTHS = (
@@ -82,9 +85,9 @@ def fix_homoglyphs(line: str) -> str:
             return word
         cyrillic = [ch for ch in word if CYRILLIC.match(ch)]
         latin = [ch for ch in word if LATIN.match(ch)]
-        if len(cyrillic) > len(latin) and set(latin) <= LATIN_LOOKALIKES:
+        if len(cyrillic) > len(latin) and set(latin) <= set(LATIN_LOOKALIKES):
             return word.translate(LATIN_TO_CYRILLIC)
-        if len(latin) > len(cyrillic) and set(cyrillic) <= CYRILLIC_LOOKALIKES:
+        if len(latin) > len(cyrillic) and set(cyrillic) <= set(CYRILLIC_LOOKALIKES):
             return word.translate(CYRILLIC_TO_LATIN)
         return word
 
@@ -151,15 +154,6 @@ URL_START = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 def word_count(text: str) -> int:
     """Space-separated tokens holding a letter or digit: a URL or ``1,587`` is one word."""
     return len(TOKEN.findall(text))
-
-
-def dominant_script(text: str) -> str | None:
-    """``cyrillic`` or ``latin`` by letter count, ``None`` for text with neither."""
-    cyrillic = len(CYRILLIC.findall(text))
-    latin = len(LATIN.findall(text))
-    if cyrillic == latin == 0:
-        return None
-    return "cyrillic" if cyrillic > latin else "latin"
 
 
 LABEL_MAX_CHARS = 160

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .errors import AlignError
 from .hashing import sha256_file
 from .ingest import RawDocument, SkippedInput, iter_documents
-from .langid import label_segment
+from .langid import label_segments
 from .models import find_package
 from .normalise import normalise
 from .publish import CorpusInfo, publish
@@ -28,7 +29,7 @@ LOCK_FILE = PROJECT_ROOT / "uv.lock"
 TARGET = {"en": "ru", "ru": "en"}
 
 
-class BuildError(Exception):
+class BuildError(AlignError):
     """A build that cannot go on; the message is one line for the user."""
 
 
@@ -66,7 +67,7 @@ def prepare(input_dir: Path) -> Prepared:
         seen.add(document.doc_id)
         prepared.inputs.append(dict(entry, doc_id=document.doc_id))
         prepared.documents.append(document)
-        prepared.segments[document.doc_id] = [label_segment(s) for s in segment_document(document)]
+        prepared.segments[document.doc_id] = label_segments(segment_document(document))
     return prepared
 
 

@@ -19,3 +19,12 @@ def test_segmentation_f1_on_tatoeba_paragraphs(lang, column):
     assert len(data) >= 90
     precision, recall, f1, _ = evaluate(lang, data)["ours"]
     assert f1 >= 0.995, (precision, recall)
+
+
+def test_language_identification_targets():
+    from benchmarks.eval_langid import ours, test_sets
+
+    targets = {"ru": 0.985, "en": 0.995, "uk": 0.93, "be": 0.93, "bg": 0.93, "kk": 0.93}
+    for name, (texts, correct) in test_sets().items():
+        accuracy = sum(map(correct, ours(texts))) / len(texts)
+        assert accuracy >= targets[name], (name, accuracy)

@@ -1,0 +1,62 @@
+"""``make bench``: speed of our stages against named baselines, measured in the same run.
+
+Every figure is a ratio of wall-clock times of whole processes (start-up, model loading and all),
+so it is what a user waiting at the terminal sees. Each timing is the best of ``REPEATS`` runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .data import OTHER_CYRILLIC, TATOEBA, lines_of, parallel_pairs
+
+REPEATS = 3
+
+
+def timed(command: list[str]) -> float:
+    best = float("inf")
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def langid_sentences() -> list[str]:
+    """Tatoeba dev sentences (both sides and every other-Cyrillic file) when present, else seeds."""
+    if (TATOEBA / "ru-en.dev.tsv").is_file():
+        sentences = [text for pair in parallel_pairs() for text in pair]
+        for name in OTHER_CYRILLIC.values():
+            sentences += lines_of(name)
+        return sentences
+    from align.ingest import iter_documents
+    from align.normalise import normalise
+    from align.segment import segment_document
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    return [s.text for raw in iter_documents(seeds) for s in segment_document(normalise(raw))]
+
+
+def bench_langid(scratch: Path) -> None:
+    sentences = langid_sentences()
+    path = scratch / "sentences.txt"
+    path.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    ours = timed([sys.executable, "-m", "align", "detect", str(path)])
+    baseline = timed([sys.executable, "-m", "benchmarks.langdetect_baseline", str(path)])
+    print(f"\nLanguage identification, {len(sentences)} sentences, whole process (best of {REPEATS})")
+    print(f"  ours  python -m align detect   {ours:8.2f} s  {len(sentences) / ours:8.0f} sent/s")
+    print(f"  seeded langdetect              {baseline:8.2f} s  {len(sentences) / baseline:8.0f} sent/s")
+    print(f"  speed-up                       {baseline / ours:8.1f} x  (target ≥ 5)")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        bench_langid(Path(scratch))
+
+
+if __name__ == "__main__":
+    main()
