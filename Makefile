@@ -41,6 +41,7 @@ test: install
 eval: install
 	$(RUN) -m benchmarks.eval_segmentation
 	$(RUN) -m benchmarks.eval_langid
+	$(RUN) -m benchmarks.eval_alignment
 
 bench: install
 	$(RUN) -m benchmarks.bench

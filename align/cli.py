@@ -104,11 +104,44 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_pair(args: argparse.Namespace) -> int:
-    from .aligner import align
+    from .aligner import Dictionary, align
 
+    if args.src_lang == args.tgt_lang:
+        raise CliError("--src-lang and --tgt-lang must differ")
     source, target = read_lines(args.src), read_lines(args.tgt)
-    write_lines([bead.vecalign() for bead in align(source, target)])
+    dictionary = None
+    if args.dict:
+        read_text(args.dict)  # one-line errors for a missing or unreadable file
+        dictionary = Dictionary.read(args.dict)
+    translated = machine_translation(source, args) if source and target else None
+    beads = align(source, target, args.src_lang, args.tgt_lang, dictionary=dictionary, translated_source=translated)
+    write_lines([bead.vecalign() for bead in beads])
     return 0
+
+
+def machine_translation(source: list[str], args: argparse.Namespace) -> list[str] | None:
+    """The source translated for the MT scorer, per ``--mt``: ``auto`` uses an installed real
+    model and never a random-weight test model; ``on`` uses whatever is installed."""
+    from .models import ModelError, find_package
+    from .translate import ArgosTranslator, DecodingSettings, TranslationCache
+
+    if args.mt == "off":
+        return None
+    try:
+        package = find_package(args.src_lang, args.tgt_lang)
+    except ModelError:
+        if args.mt == "on":
+            raise
+        return None
+    if package.test_model and args.mt == "auto":
+        return None
+    translator = ArgosTranslator(
+        package,
+        DecodingSettings(max_decoding_length=args.max_decoding_length),
+        cache=TranslationCache(),
+        progress=sys.stderr.isatty(),
+    )
+    return translator.translate(source)
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
@@ -242,10 +275,20 @@ def build_parser() -> argparse.ArgumentParser:
     pair = commands.add_parser(
         "pair", help="align two sentence-per-line files; print vecalign-format beads",
         description="Align SRC and TGT (one sentence per line) with 1-1, 1-2, 2-1, 2-2, 1-0 and 0-1 "
-        "beads; print one bead per line as [i,j]:[k]:score (0-based indices, score in (0, 1]).",
+        "beads; print one bead per line as [i,j]:[k]:score (0-based indices; score in [0, 1], 0 for "
+        "unaligned sentences). Scores sentence length, numbers, names and cognates (through "
+        "transliteration), punctuation, an optional dictionary, and machine translation when a model "
+        "is installed.",
     )
     pair.add_argument("--src-lang", choices=LANGS, default="en", help="language of SRC (default en)")
     pair.add_argument("--tgt-lang", choices=LANGS, default="ru", help="language of TGT (default ru)")
+    pair.add_argument("--dict", metavar="FILE", help="bilingual word list, one 'english<TAB>russian' per line")
+    pair.add_argument(
+        "--mt", choices=("auto", "on", "off"), default="auto",
+        help="score with machine translation of SRC: auto (default) when a real model is installed, "
+        "on (any installed model, test models included), off",
+    )
+    pair.add_argument("--max-decoding-length", type=positive_int, metavar="N", help="cap on MT output tokens")
     pair.add_argument("src", metavar="SRC")
     pair.add_argument("tgt", metavar="TGT")
     pair.set_defaults(run=cmd_pair)

@@ -16,11 +16,13 @@ from . import __version__
 from .errors import AlignError
 from .hashing import sha256_file
 from .ingest import RawDocument, SkippedInput, iter_documents
+from .aligner import align
 from .langid import label_segments
 from .models import find_package
 from .normalise import normalise
+from .pairing import DocumentPair, pair_documents
 from .publish import CorpusInfo, publish
-from .records import Document, Pair, Segment
+from .records import Document, Pair, Segment, Span
 from .segment import segment_document
 from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator
 
@@ -78,8 +80,8 @@ def _input_entry(raw: RawDocument) -> dict:
     return entry
 
 
-def needed_directions(prepared: Prepared) -> list[tuple[str, str]]:
-    langs = {segment.lang for segments in prepared.segments.values() for segment in segments}
+def needed_directions(prepared: Prepared, documents: list[Document]) -> list[tuple[str, str]]:
+    langs = {segment.lang for document in documents for segment in prepared.segments[document.doc_id]}
     return [(lang, TARGET[lang]) for lang in ("en", "ru") if lang in langs]
 
 
@@ -94,14 +96,14 @@ def load_translators(
     }
 
 
-def machine_pairs(prepared: Prepared, translators: dict[str, Translator]) -> list[Pair]:
+def machine_pairs(prepared: Prepared, documents: list[Document], translators: dict[str, Translator]) -> list[Pair]:
     """One row per English or Russian sentence, translated into the other language (1-1 beads)."""
     translations: dict[str, dict[str, str]] = {}
     for source, translator in translators.items():
-        texts = [s.text for segs in prepared.segments.values() for s in segs if s.lang == source]
+        texts = [s.text for d in documents for s in prepared.segments[d.doc_id] if s.lang == source]
         translations[source] = dict(zip(texts, translator.translate(texts)))
     pairs = []
-    for document in prepared.documents:
+    for document in documents:
         for segment in prepared.segments[document.doc_id]:
             translator = translators.get(segment.lang)
             if translator is None:
@@ -127,6 +129,51 @@ def machine_pairs(prepared: Prepared, translators: dict[str, Translator]) -> lis
     return pairs
 
 
+def human_pairs(prepared: Prepared, pair: DocumentPair, translator: Translator | None) -> list[Pair]:
+    """Aligned sentences of a document and its translation: one row per bead with both sides.
+
+    Which side is the original is not known, so ``src_lang`` is null. A real (not test) en→ru
+    model, when loaded, helps the aligner; sentences left unaligned are not published.
+    """
+    english = [s for s in prepared.segments[pair.english.doc_id] if s.lang != "und"]
+    russian = [s for s in prepared.segments[pair.russian.doc_id] if s.lang != "und"]
+    source_texts = [s.text for s in english]
+    translated = None
+    if translator is not None and translator.model is not None and not translator.model.test_model:
+        translated = translator.translate(source_texts)
+    beads = align(source_texts, [s.text for s in russian], "en", "ru", translated_source=translated)
+    rows = []
+    for number, bead in enumerate(b for b in beads if b.src and b.tgt):
+        en_side = [english[i] for i in bead.src]
+        ru_side = [russian[j] for j in bead.tgt]
+        rows.append(
+            Pair(
+                id=f"{pair.english.doc_id}-{pair.russian.doc_id[:8]}-{number:05d}",
+                doc_id=pair.english.doc_id,
+                en=" ".join(s.text for s in en_side),
+                ru=" ".join(s.text for s in ru_side),
+                src_lang=None,
+                origin="human",
+                model=None,
+                score=bead.score,
+                src_index=[s.index for s in en_side],
+                tgt_index=[s.index for s in ru_side],
+                spans=_joined_spans(en_side),
+                mixed=any(s.mixed for s in en_side + ru_side),
+            )
+        )
+    return rows
+
+
+def _joined_spans(segments: list[Segment]) -> list[Span]:
+    """Spans of segments joined with single spaces, offsets shifted into the joined text."""
+    spans, offset = [], 0
+    for segment in segments:
+        spans.extend(Span(s.start + offset, s.end + offset, s.lang) for s in segment.spans)
+        offset += len(segment.text) + 1
+    return spans
+
+
 def build(
     input_dir: Path,
     output_dir: Path,
@@ -145,10 +192,15 @@ def build(
         raise BuildError(f"{len(prepared.skipped)} input file(s) skipped and --strict was given")
     if not prepared.documents:
         raise BuildError(f"{input_dir}: no usable documents")
+    document_pairs = pair_documents(prepared.documents)
+    paired = {d.doc_id for p in document_pairs for d in (p.english, p.russian)}
+    unpaired = [d for d in prepared.documents if d.doc_id not in paired]
     if translators is None:
-        translators = load_translators(needed_directions(prepared), settings, progress)
-    pairs = machine_pairs(prepared, translators)
-    models = sorted({t.model for t in translators.values() if t.model}, key=lambda m: m.name)
+        translators = load_translators(needed_directions(prepared, unpaired), settings, progress)
+    pairs = [row for p in document_pairs for row in human_pairs(prepared, p, translators.get("en"))]
+    pairs += machine_pairs(prepared, unpaired, translators)
+    used = {row.model for row in pairs if row.model}
+    models = sorted(used, key=lambda m: (m.name, m.sha256))
     name = settings.name or output_dir.name
     description = {
         "tool": {"name": "ruen-align", "version": __version__},
@@ -159,12 +211,24 @@ def build(
         "lock_file": {"path": "uv.lock", "sha256": sha256_file(LOCK_FILE)}
         if LOCK_FILE.is_file()
         else None,
-        "counts": {"documents": len(prepared.documents), "pairs": len(pairs), "skipped": len(prepared.skipped)},
+        "document_pairs": [
+            {"en": p.english.doc_id, "ru": p.russian.doc_id, "method": p.method, "similarity": p.similarity}
+            for p in document_pairs
+        ],
+        "counts": {
+            "documents": len(prepared.documents),
+            "pairs": len(pairs),
+            "human_pairs": sum(row.origin == "human" for row in pairs),
+            "machine_pairs": sum(row.origin == "machine" for row in pairs),
+            "skipped": len(prepared.skipped),
+        },
     }
     info = CorpusInfo(name=name, models=models, description=description)
-    result = publish(output_dir, info, prepared.documents, pairs)
+    split_keys = {p.russian.doc_id: p.english.doc_id for p in document_pairs}
+    result = publish(output_dir, info, prepared.documents, pairs, split_keys=split_keys)
     report(
-        f"published {len(pairs)} pairs from {len(prepared.documents)} documents to {output_dir}"
+        f"published {len(pairs)} pairs ({description['counts']['human_pairs']} human) from "
+        f"{len(prepared.documents)} documents to {output_dir}"
         + (f" ({len(prepared.skipped)} input(s) skipped)" if prepared.skipped else "")
         + (" — built with a TEST MODEL: translations are meaningless" if description["test_model"] else "")
     )

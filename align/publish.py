@@ -3,8 +3,8 @@
 Layout of ``corpora/<name>/``::
 
     README.md            dataset card (YAML front matter: configs, license, languages, …)
-    data/<split>.parquet the rows, with the datasets features stored in the Parquet schema
-    data/<split>.jsonl   the same rows as JSON Lines
+    data/<split>-<hash>.parquet  the rows, with the datasets features stored in the Parquet schema
+    data/<split>-<hash>.jsonl    the same rows as JSON Lines (<hash>: the file's sha256, 12 digits)
     documents.jsonl      every normalised document with metadata and its removals log
     exports/<split>.en|.ru  Moses plain text, one sentence per line
     exports/corpus.tmx   TMX 1.4b, one <tu> per row
@@ -32,6 +32,7 @@ from pathlib import Path
 import jsonlines
 
 from . import __version__
+from .hashing import sha256_file
 from .manifest import write_manifest
 from .records import Document, ModelRef, Pair
 
@@ -132,7 +133,10 @@ def write_tmx(path: Path, pairs: Sequence[Pair]) -> None:
     )
     body = ET.SubElement(tmx, "body")
     for pair in pairs:
-        unit = ET.SubElement(body, "tu", tuid=pair.id, srclang=pair.src_lang)
+        attributes = {"tuid": pair.id}
+        if pair.src_lang:  # aligned human pairs have no known source side: the header's *all*
+            attributes["srclang"] = pair.src_lang
+        unit = ET.SubElement(body, "tu", attributes)
         ET.SubElement(unit, "prop", type="x-origin").text = pair.origin
         for lang in ("en", "ru"):
             variant = ET.SubElement(unit, "tuv", {"xml:lang": lang})
@@ -152,10 +156,12 @@ def size_category(count: int) -> str:
     return "1M<n<10M"
 
 
-def dataset_card(info: CorpusInfo, by_split: dict[str, list[Pair]], documents: Sequence[Document]) -> str:
+def dataset_card(
+    info: CorpusInfo, by_split: dict[str, list[Pair]], documents: Sequence[Document], data_files: dict[str, str]
+) -> str:
     splits = [split for split in SPLITS if by_split.get(split)]
     total = sum(len(by_split[split]) for split in splits)
-    configs = "\n".join(f"      - split: {split}\n        path: data/{split}.parquet" for split in splits)
+    configs = "\n".join(f"      - split: {split}\n        path: {data_files[split]}" for split in splits)
     lines = [
         "---",
         f"pretty_name: {info.name} (English–Russian parallel corpus)",
@@ -226,7 +232,8 @@ def dataset_card(info: CorpusInfo, by_split: dict[str, list[Pair]], documents: S
         "",
         "## Files",
         "",
-        "- `data/<split>.parquet`, `data/<split>.jsonl`: the rows",
+        "- `data/<split>-<hash>.parquet`, `data/<split>-<hash>.jsonl`: the rows (the name carries the "
+        "file's sha256, so a rebuilt corpus never loads stale rows from the `datasets` cache)",
         "- `documents.jsonl`: normalised documents, metadata and removals log",
         "- `exports/<split>.en`, `exports/<split>.ru`: Moses plain text; `exports/corpus.tmx`: TMX 1.4b",
         "- `manifest.json`: sha256 of inputs, models, lock file and every file; check with "
@@ -247,13 +254,20 @@ def publish(
     documents: Sequence[Document],
     pairs: Sequence[Pair],
     write_extra: Callable[[Path], None] | None = None,
+    split_keys: dict[str, str] | None = None,
 ) -> Path:
-    """Write the corpus into a sibling temporary folder, then move it into place."""
+    """Write the corpus into a sibling temporary folder, then move it into place.
+
+    ``split_keys`` maps a document to the document whose split it shares (a translation goes
+    where its partner goes, so no aligned pair straddles two splits).
+    """
+    split_keys = split_keys or {}
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         by_split: dict[str, list[Pair]] = {split: [] for split in SPLITS}
+        data_files: dict[str, str] = {}
         for pair in pairs:
             by_split[split_of(pair.doc_id)].append(pair)
         (staging / "data").mkdir()
@@ -262,15 +276,18 @@ def publish(
             if not rows:
                 continue
             records = [pair.as_row() for pair in rows]
-            write_parquet(staging / "data" / f"{split}.parquet", records)
-            write_jsonl(staging / "data" / f"{split}.jsonl", records)
+            data_files[split] = _content_addressed(staging, split, "parquet", lambda path: write_parquet(path, records))
+            _content_addressed(staging, split, "jsonl", lambda path: write_jsonl(path, records))
             write_moses(staging / "exports", split, rows)
         write_tmx(staging / "exports" / "corpus.tmx", list(pairs))
         write_jsonl(
             staging / "documents.jsonl",
-            [dict(document.as_dict(), split=split_of(document.doc_id)) for document in documents],
+            [
+                dict(document.as_dict(), split=split_of(split_keys.get(document.doc_id, document.doc_id)))
+                for document in documents
+            ],
         )
-        (staging / "README.md").write_text(dataset_card(info, by_split, documents), encoding="utf-8")
+        (staging / "README.md").write_text(dataset_card(info, by_split, documents, data_files), encoding="utf-8")
         if write_extra:
             write_extra(staging)
         write_manifest(staging, info.description)
@@ -279,6 +296,19 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return output
+
+
+def _content_addressed(folder: Path, split: str, suffix: str, write: Callable[[Path], None]) -> str:
+    """Write ``data/<split>-<sha256[:12]>.<suffix>`` and return its relative path.
+
+    ``datasets`` keys its cache on the data files' names, so a corpus rebuilt in place under the
+    same names would load stale rows from the cache; a name that changes with the content cannot.
+    """
+    scratch = folder / "data" / f".{split}.{suffix}"
+    write(scratch)
+    name = f"data/{split}-{sha256_file(scratch)[:12]}.{suffix}"
+    os.replace(scratch, folder / name)
+    return name
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:

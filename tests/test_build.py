@@ -62,17 +62,19 @@ def test_manifest_and_verify(corpus, tmp_path):
     manifest = json.loads((corpus / "manifest.json").read_text())
     assert manifest["test_model"] is True
     assert {entry["path"] for entry in manifest["inputs"]} == {p.name for p in SEEDS.glob("*.txt")}
-    assert manifest["lock_file"]["sha256"] and "data/train.parquet" in manifest["outputs"]
+    assert manifest["lock_file"]["sha256"]
+    train = [name for name in manifest["outputs"] if name.startswith("data/train-")]
+    assert sorted(name.rsplit(".", 1)[1] for name in train) == ["jsonl", "parquet"]
     assert str(ROOT) not in json.dumps(manifest) and str(corpus) not in json.dumps(manifest)
     assert run_cli("verify", str(corpus)).returncode == 0
     copy = tmp_path / "copy"
     shutil.copytree(corpus, copy)
-    target = copy / "data" / "train.jsonl"
+    (target,) = (copy / "data").glob("train-*.jsonl")
     data = bytearray(target.read_bytes())
     data[10] ^= 1
     target.write_bytes(bytes(data))
     result = run_cli("verify", str(copy))
-    assert result.returncode != 0 and "changed: data/train.jsonl" in result.stdout
+    assert result.returncode != 0 and f"changed: data/{target.name}" in result.stdout
 
 
 def test_rebuild_is_byte_identical(corpus, test_store, tmp_path):
@@ -107,3 +109,25 @@ def test_failed_build_keeps_previous_corpus(corpus, tmp_path, test_store):
     result = run_cli("build", "--input", str(bad_input), "--output", str(previous), env={"ALIGN_MODELS": str(test_store)})
     assert result.returncode != 0 and "no usable documents" in result.stderr
     assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
+
+
+def test_rebuilt_corpus_never_loads_stale_rows(tmp_path, test_store):
+    """datasets caches by data file names: a rebuild in place with new content must load anew."""
+    from datasets import load_dataset
+
+    output = tmp_path / "corpus"
+    counts = []
+    for files in (sorted(SEEDS.glob("*.txt")), sorted(SEEDS.glob("*.txt"))[:2]):
+        pages = tmp_path / f"pages-{len(files)}"
+        pages.mkdir()
+        for path in files:
+            shutil.copy(path, pages)
+        result = run_cli(
+            "build", "--input", str(pages), "--output", str(output), "--max-decoding-length", "4",
+            env={"ALIGN_MODELS": str(test_store)},
+        )
+        assert result.returncode == 0, result.stderr
+        loaded = load_dataset(str(output), cache_dir=str(tmp_path / "hf-cache"))
+        counts.append(sum(split.num_rows for split in loaded.values()))
+    on_disk = sum(1 for path in (output / "data").glob("*.jsonl") for _ in path.open())
+    assert counts[1] == on_disk < counts[0]

@@ -28,3 +28,12 @@ def test_language_identification_targets():
     for name, (texts, correct) in test_sets().items():
         accuracy = sum(map(correct, ours(texts))) / len(texts)
         assert accuracy >= targets[name], (name, accuracy)
+
+
+def test_alignment_strict_f1_at_015_noise_without_a_model():
+    from align.aligner import Aligner, gale_church_aligner
+    from benchmarks.eval_alignment import run
+
+    ours, baseline = run(Aligner(), 0.15), run(gale_church_aligner(), 0.15)
+    assert ours["strict_f1"] >= 0.90, ours
+    assert ours["strict_f1"] > baseline["strict_f1"] + 0.1
