@@ -22,7 +22,7 @@ help:
 	@echo "make corpus         build $(OUTPUT) from $(INPUT) (needs models: ALIGN_MODELS=DIR or 'make models')"
 	@echo "make models         download the Argos packages pinned in models.lock (needs internet)"
 	@echo "make test-packages  build random-weight TEST packages into $(TEST_MODELS) for dry runs"
-	@echo "make verify         check $(OUTPUT) against its manifest"
+	@echo "make verify         check $(OUTPUT) against its manifest, rebuild it and compare byte for byte"
 	@echo "make clean          remove .venv, .tools, build/ and caches"
 
 $(UV):
@@ -57,7 +57,7 @@ test-packages: install
 	$(RUN) -m align models make-test-package --from ru --to en $(TEST_MODELS)
 
 verify: install
-	$(RUN) -m align verify $(OUTPUT)
+	$(RUN) -m align verify $(OUTPUT) --rebuild $(INPUT)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build .pytest_cache .hypothesis

@@ -190,25 +190,40 @@ def cmd_models_make_test_package(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import BuildSettings, build
 
-    build(
+    output = build(
         Path(args.input),
         Path(args.output),
         BuildSettings(max_decoding_length=args.max_decoding_length, strict=args.strict),
         progress=sys.stderr.isatty(),
     )
+    if args.push:
+        from .publish import push_to_hub
+
+        print(f"pushed to {push_to_hub(output, args.push)}", file=sys.stderr)
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from .manifest import verify
 
-    result = verify(Path(args.folder))
+    folder = Path(args.folder)
+    result = verify(folder)
     for line in result.lines():
         print(line)
     if not result.ok:
         print(f"align: {args.folder}: does not match its manifest", file=sys.stderr)
         return EXIT_FAILURE
     print(f"{args.folder}: every file matches manifest.json")
+    if args.rebuild:
+        from .pipeline import rebuild_matches
+
+        differences = rebuild_matches(folder, Path(args.rebuild))
+        for line in differences:
+            print(line)
+        if differences:
+            print(f"align: a rebuild from {args.rebuild} differs from {args.folder}", file=sys.stderr)
+            return EXIT_FAILURE
+        print(f"{args.folder}: a rebuild from {args.rebuild} is byte-identical")
     return 0
 
 
@@ -341,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", default="corpora/seeds-en-ru", help="corpus folder (default corpora/seeds-en-ru)")
     build.add_argument("--max-decoding-length", type=positive_int, metavar="N", help="cap on output tokens per sentence")
     build.add_argument("--strict", action="store_true", help="fail when any input file is skipped")
+    build.add_argument(
+        "--push", metavar="REPO",
+        help="after publishing, upload the corpus to the Hugging Face Hub dataset repository REPO "
+        "(owner/name), with the token in HF_TOKEN",
+    )
     build.set_defaults(run=cmd_build)
 
     verify = commands.add_parser(
@@ -348,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exit non-zero when any file differs from, is missing from, or is not in manifest.json.",
     )
     verify.add_argument("folder", metavar="DIR")
+    verify.add_argument(
+        "--rebuild", metavar="INPUT",
+        help="also rebuild from INPUT with the manifest's settings (and the installed models) into a "
+        "temporary folder and require every file to be byte-identical",
+    )
     verify.set_defaults(run=cmd_verify)
     return parser
 

@@ -174,6 +174,36 @@ def _joined_spans(segments: list[Segment]) -> list[Span]:
     return spans
 
 
+def rebuild_matches(corpus: Path, input_dir: Path) -> list[str]:
+    """Rebuild ``corpus`` from ``input_dir`` with its recorded settings; list what differs."""
+    import json
+    import shutil
+    import tempfile
+
+    from .manifest import MANIFEST
+
+    manifest = json.loads((corpus / MANIFEST).read_text(encoding="utf-8"))
+    recorded = manifest.get("settings", {})
+    settings = BuildSettings(
+        max_decoding_length=recorded.get("max_decoding_length"),
+        strict=bool(recorded.get("strict")),
+        name=recorded.get("name") or corpus.name,
+    )
+    scratch = Path(tempfile.mkdtemp(prefix=f".{corpus.name}.rebuild-", dir=corpus.resolve().parent))
+    try:
+        rebuilt = build(input_dir, scratch / corpus.name, settings, progress=False, report=lambda line: None)
+        mine = json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8"))
+        differences = [
+            f"differs: {name}" for name in sorted(set(manifest["outputs"]) | set(mine["outputs"]))
+            if manifest["outputs"].get(name) != mine["outputs"].get(name)
+        ]
+        if (rebuilt / MANIFEST).read_bytes() != (corpus / MANIFEST).read_bytes() and not differences:
+            differences.append(f"differs: {MANIFEST} (inputs, models, lock file or settings)")
+        return differences
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def build(
     input_dir: Path,
     output_dir: Path,

@@ -32,6 +32,7 @@ from pathlib import Path
 import jsonlines
 
 from . import __version__
+from .errors import AlignError
 from .hashing import sha256_file
 from .manifest import write_manifest
 from .records import Document, ModelRef, Pair
@@ -312,11 +313,72 @@ def _content_addressed(folder: Path, split: str, suffix: str, write: Callable[[P
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
+    """Put ``staging`` where ``output`` is, atomically: at no moment is there no corpus.
+
+    Linux exchanges two directories in one step (``renameat2`` with ``RENAME_EXCHANGE``); where
+    that is missing, two renames leave a short window, and the old corpus stays in a ``.old-``
+    sibling until the new one is in place.
+    """
     os.chmod(staging, 0o755)
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-        os.replace(output, retired / output.name)
+    if not output.exists():
         os.replace(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous corpus
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.replace(output, retired / output.name)
+    os.replace(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0
+
+
+class PushError(AlignError):
+    """Pushing to the Hugging Face Hub failed; the message says why in one line."""
+
+
+def push_to_hub(folder: Path, repo_id: str, token: str | None = None, private: bool = False) -> str:
+    """Upload a published corpus folder as a dataset repository; returns the commit URL.
+
+    The token comes from ``HF_TOKEN`` unless given. The folder is verified against its manifest
+    first, so what arrives on the Hub is exactly what the manifest describes.
+    """
+    from .manifest import verify
+
+    token = token or os.environ.get("HF_TOKEN")
+    if not token:
+        raise PushError("pushing needs a Hugging Face token in the HF_TOKEN environment variable")
+    if "/" not in repo_id or repo_id.count("/") != 1:
+        raise PushError(f"{repo_id!r}: a dataset repository is named 'owner/name'")
+    check = verify(folder)
+    if not check.ok:
+        raise PushError(f"{folder} does not match its manifest ({check.lines()[0]}); not pushing")
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    api = HfApi(token=token)
+    try:
+        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        commit = api.upload_folder(
+            repo_id=repo_id,
+            repo_type="dataset",
+            folder_path=str(folder),
+            commit_message=f"Publish corpus with {TOOL} {__version__}",
+        )
+    except (HfHubHTTPError, OSError) as error:
+        raise PushError(f"push to {repo_id} failed: {str(error).splitlines()[0]}") from None
+    return str(getattr(commit, "commit_url", commit))

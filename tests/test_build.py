@@ -131,3 +131,29 @@ def test_rebuilt_corpus_never_loads_stale_rows(tmp_path, test_store):
         counts.append(sum(split.num_rows for split in loaded.values()))
     on_disk = sum(1 for path in (output / "data").glob("*.jsonl") for _ in path.open())
     assert counts[1] == on_disk < counts[0]
+
+
+def test_verify_rebuild_compares_byte_for_byte(corpus, test_store, tmp_path):
+    env = {"ALIGN_MODELS": str(test_store)}
+    result = run_cli("verify", str(corpus), "--rebuild", str(SEEDS), env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "byte-identical" in result.stdout
+    changed = tmp_path / "seeds"
+    shutil.copytree(SEEDS, changed)
+    with (changed / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).open("a", encoding="utf-8") as page:
+        page.write("\nOne more sentence appended to the page.\n")
+    result = run_cli("verify", str(corpus), "--rebuild", str(changed), env=env)
+    assert result.returncode != 0 and "differs:" in result.stdout
+    assert not list(corpus.parent.glob(".*rebuild*"))
+
+
+def test_swap_replaces_the_corpus_in_one_step(tmp_path):
+    from align.publish import _exchange
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "a").write_text("old")
+    (new / "a").write_text("new")
+    assert _exchange(new, old)
+    assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
