@@ -56,3 +56,13 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, cwd: 
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+@pytest.fixture(scope="session")
+def int8_package(tmp_path_factory) -> Path:
+    """A small int8 package: quantised arithmetic is where batch padding changes results."""
+    from align.models import TestModelShape, make_test_package
+
+    store = tmp_path_factory.mktemp("int8-store")
+    shape = TestModelShape(layers=2, width=128, heads=4, ffn=256, vocab=1000, quantization="int8")
+    return make_test_package("en", "ru", store, SEEDS, shape)

@@ -1,7 +1,11 @@
 """The CTranslate2 engine on the random-weight test package: real code path, meaningless output."""
 
+from pathlib import Path
+
 from align.models import find_package
 from align.translate import ArgosTranslator, DecodingSettings, TranslationCache
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def make(use_store, tmp_path, cap=12):
@@ -49,3 +53,21 @@ def test_damaged_cache_file_is_rebuilt(tmp_path):
     cache = TranslationCache(path)
     cache.put_many("scope", {"a": "b"})
     assert cache.get_many("scope", ["a", "c"]) == {"a": "b"}
+
+
+def test_translation_does_not_depend_on_batch_company(int8_package, tmp_path):
+    from align.models import read_package, unpacked_archive
+
+    translator = ArgosTranslator(read_package(unpacked_archive(int8_package)), DecodingSettings(max_decoding_length=24))
+    text = (SEEDS / "000_6bbe13705eba2be7.txt").read_text(encoding="utf-8").replace("\n", " ")
+    sentences = [s.strip() + "." for s in text.split(".") if s.strip()][:60]
+    together = translator.translate(sentences)
+    alone = [translator.translate([sentence])[0] for sentence in sentences]
+    assert together == alone
+
+
+def test_equal_length_batches():
+    from align.translate import equal_length_batches
+
+    tokens = [["a"] * n for n in (3, 1, 3, 2, 3, 3)]
+    assert equal_length_batches(tokens, max_tokens=6) == [[1], [3], [0, 2], [4, 5]]
