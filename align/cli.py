@@ -88,7 +88,7 @@ def cmd_sentences(args: argparse.Namespace) -> int:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from .models import find_package
-    from .translate import ArgosTranslator, DecodingSettings, TranslationCache
+    from .translate import ArgosTranslator, DecodingSettings, TranslationCache, translate_keeping
 
     lines = read_lines(args.file)
     translator = ArgosTranslator(
@@ -97,8 +97,19 @@ def cmd_translate(args: argparse.Namespace) -> int:
         cache=None if args.no_cache else TranslationCache(),
         progress=sys.stderr.isatty(),
     )
-    todo = [line for line in lines if line.strip()]
-    translated = dict(zip(todo, translator.translate(todo)))
+    todo = list(dict.fromkeys(line for line in lines if line.strip()))
+    if args.keep_foreign:
+        from .langid import detect_many
+        from .pipeline import KEPT_VERBATIM
+
+        keep = [
+            [(s.start, s.end) for s in detection.spans if s.lang in KEPT_VERBATIM[args.source]]
+            for detection in detect_many(todo)
+        ]
+        outputs = translate_keeping(translator, todo, keep)
+    else:
+        outputs = translator.translate(todo)
+    translated = dict(zip(todo, outputs))
     write_lines([translated.get(line, "") for line in lines])
     return 0
 
@@ -284,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="cap on output tokens per sentence (a random-weight test model never stops by itself)",
     )
     translate.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
+    translate.add_argument(
+        "--no-keep-foreign", dest="keep_foreign", action="store_false",
+        help="translate everything; by default spans in another language (a Russian quote in English, "
+        "an English name in Russian) and URLs are kept verbatim",
+    )
     translate.add_argument("file", metavar="FILE", help="input file, or - for stdin")
     translate.set_defaults(run=cmd_translate)
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .errors import AlignError
-from .hashing import sha256_bytes
 from .records import RawDocument, Removal
 
 HEADER_LINE = re.compile(r"^([a-z][a-z0-9_]*):[ \t]*(.*)$")
@@ -118,18 +117,72 @@ def split_header(text: str) -> tuple[dict[str, str], int]:
     return {}, 0
 
 
+MAX_DOCUMENT_BYTES = 64 << 20
+BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one streaming pass over a file learns without holding it in memory."""
+
+    sha256: str
+    size: int
+    head: bytes
+    valid_utf8: bool
+    has_nul: bool
+    blank: bool
+
+
+def scan(path: Path) -> Scan:
+    import codecs
+    import hashlib
+
+    digest, size, head = hashlib.sha256(), 0, b""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    valid, has_nul, blank = True, False, True
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            digest.update(block)
+            head = head or block
+            size += len(block)
+            has_nul = has_nul or b"\x00" in block
+            blank = blank and not block.strip()
+            if valid:
+                try:
+                    decoder.decode(block.replace(b"\x00", b""))
+                except UnicodeDecodeError:
+                    valid = False
+    if valid:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            valid = False
+    return Scan(digest.hexdigest(), size, head, valid, has_nul, blank)
+
+
 def read_document(path: Path, source: str | None = None) -> RawDocument:
-    """Read one file; raise ``SkippedInput`` for unreadable, empty or binary files."""
+    """Read one file; raise ``SkippedInput`` for unreadable, empty, binary or oversized files.
+
+    A first streaming pass hashes the file and checks it (UTF-8 validity, NUL bytes, blankness)
+    block by block; only a file that will become a document is then decoded, so a large binary
+    or oversized file is never held in memory.
+    """
     source = source or str(path)
     try:
-        data = path.read_bytes()
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise SkippedInput(source, f"larger than {MAX_DOCUMENT_BYTES >> 20} MiB")
+        found = scan(path)
+        if found.blank:
+            raise SkippedInput(source, "empty file")
+        if looks_binary(found.head):
+            raise SkippedInput(source, "binary file")
+        if found.valid_utf8 and not found.has_nul:
+            decoded = Decoded(_read_utf8(path), "utf-8", ())
+        else:
+            decoded = decode_bytes(path.read_bytes())
     except OSError as error:
         raise SkippedInput(source, f"unreadable ({error.strerror or error})") from None
-    if not data.strip():
-        raise SkippedInput(source, "empty file")
-    if looks_binary(data):
-        raise SkippedInput(source, "binary file")
-    decoded = decode_bytes(data)
+    data_sha256 = found.sha256
     metadata, body_offset = split_header(decoded.text)
     body = decoded.text[body_offset:]
     if not body.strip():
@@ -139,10 +192,16 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
         text=body,
         metadata=metadata,
         encoding=decoded.encoding,
-        source_sha256=sha256_bytes(data),
+        source_sha256=data_sha256,
         body_offset=body_offset,
         repairs=decoded.repairs,
     )
+
+
+def _read_utf8(path: Path) -> str:
+    """Valid UTF-8 decoded in blocks (a leading byte-order mark dropped)."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        return "".join(iter(lambda: handle.read(BLOCK), ""))
 
 
 def list_inputs(folder: Path) -> list[Path]:

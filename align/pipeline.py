@@ -21,14 +21,20 @@ from .langid import label_segments
 from .models import find_package
 from .normalise import normalise
 from .pairing import DocumentPair, pair_documents
-from .publish import CorpusInfo, publish
+from .publish import CorpusInfo, output_lock, publish
 from .records import Document, Pair, Segment, Span
 from .segment import segment_document
-from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator
+from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator, translate_keeping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
 TARGET = {"en": "ru", "ru": "en"}
+KEPT_VERBATIM = {"en": {"ru", "other", "und"}, "ru": {"en", "other", "und"}}
+"""Span languages a translation from each source language keeps as they are (``und``: URLs)."""
+
+
+def kept_spans(segment: Segment) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in segment.spans if s.lang in KEPT_VERBATIM.get(segment.lang, ())]
 
 
 class BuildError(AlignError):
@@ -100,8 +106,9 @@ def machine_pairs(prepared: Prepared, documents: list[Document], translators: di
     """One row per English or Russian sentence, translated into the other language (1-1 beads)."""
     translations: dict[str, dict[str, str]] = {}
     for source, translator in translators.items():
-        texts = [s.text for d in documents for s in prepared.segments[d.doc_id] if s.lang == source]
-        translations[source] = dict(zip(texts, translator.translate(texts)))
+        unique = {s.text: kept_spans(s) for d in documents for s in prepared.segments[d.doc_id] if s.lang == source}
+        texts = list(unique)
+        translations[source] = dict(zip(texts, translate_keeping(translator, texts, [unique[t] for t in texts])))
     pairs = []
     for document in documents:
         for segment in prepared.segments[document.doc_id]:
@@ -215,9 +222,17 @@ def build(
     """Run the whole pipeline; ``translators`` (by source language) replaces the model store."""
     if not input_dir.is_dir():
         raise BuildError(f"{input_dir}: no such folder")
+    with output_lock(output_dir):
+        return _build(input_dir, output_dir, settings, progress, translators, report)
+
+
+def _build(input_dir, output_dir, settings, progress, translators, report) -> Path:
     prepared = prepare(input_dir)
     for skipped in prepared.skipped:
         report(f"skipped {skipped.path}: {skipped.reason}")
+    for entry in prepared.inputs:
+        if entry.get("repairs"):
+            report(f"repaired {entry['path']}: {entry['repairs']} damaged stretch(es) (see documents.jsonl)")
     if settings.strict and prepared.skipped:
         raise BuildError(f"{len(prepared.skipped)} input file(s) skipped and --strict was given")
     if not prepared.documents:

@@ -17,6 +17,7 @@ failed build leaves the previous corpus as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -265,6 +266,45 @@ def publish(
     split_keys = split_keys or {}
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    return _publish_staged(output, info, documents, pairs, write_extra, split_keys)
+
+
+class BuildLocked(AlignError):
+    """Another build is writing the same corpus."""
+
+
+@contextlib.contextmanager
+def output_lock(output: Path):
+    """Hold a lock on the corpus path for a whole build; refuse at once if it is taken.
+
+    The lock is an ``flock`` on a file in the cache named by the corpus's absolute path (nothing is
+    written beside the corpus before it is published). The kernel releases an ``flock`` when its
+    process dies, even by SIGKILL, so a killed build never leaves the corpus locked. Holding it,
+    we know no other build is running, so staging folders left by killed builds are removed.
+    """
+    import fcntl
+
+    from .models import cache_root
+
+    output = output.resolve()
+    locks = cache_root() / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    handle = open(locks / f"{hashlib.sha256(str(output).encode()).hexdigest()[:24]}.lock", "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is writing {output} right now; try again when it has finished") from None
+        if output.parent.is_dir():
+            for pattern in (f".{output.name}.building-*", f".{output.name}.old-*"):
+                for leftover in output.parent.glob(pattern):
+                    shutil.rmtree(leftover, ignore_errors=True)
+        yield
+    finally:
+        handle.close()
+
+
+def _publish_staged(output, info, documents, pairs, write_extra, split_keys) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         by_split: dict[str, list[Pair]] = {split: [] for split in SPLITS}

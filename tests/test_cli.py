@@ -106,3 +106,11 @@ def test_models_list_and_make_test_package(tmp_path):
 def test_bad_option_value_is_a_usage_error():
     result = run_cli("translate", "--from", "en", "--to", "ru", "--max-decoding-length", "-3", "x")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_translate_keeps_foreign_spans_by_default(use_store, tmp_path):
+    (tmp_path / "in.txt").write_text("The programme «Цифровая экономика» was approved.\n", encoding="utf-8")
+    args = ["translate", "--from", "en", "--to", "ru", "--max-decoding-length", "6", "in.txt"]
+    kept = run_cli(*args, cwd=tmp_path)
+    assert kept.returncode == 0, kept.stderr
+    assert "Цифровая экономика" in kept.stdout

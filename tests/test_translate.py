@@ -36,7 +36,7 @@ def test_second_run_is_served_from_cache(use_store, tmp_path, monkeypatch):
     def fail(*_):
         raise AssertionError("cache miss: the engine was called again")
 
-    monkeypatch.setattr(again, "_decode_batch", fail)
+    monkeypatch.setattr(again, "_translate_batch", fail)
     assert again.translate(sentences) == first
 
 
@@ -71,3 +71,26 @@ def test_equal_length_batches():
 
     tokens = [["a"] * n for n in (3, 1, 3, 2, 3, 3)]
     assert equal_length_batches(tokens, max_tokens=6) == [[1], [3], [0, 2], [4, 5]]
+
+
+def test_cache_miss_reaches_the_engine(use_store, tmp_path, monkeypatch):
+    """The counterpart of the cache test: with an empty cache the patched engine call is made."""
+    translator, _ = make(use_store, tmp_path)
+    calls = []
+    original = translator._translate_batch
+    monkeypatch.setattr(translator, "_translate_batch", lambda *a, **k: calls.append(1) or original(*a, **k))
+    translator.translate(["A sentence never seen before."])
+    assert calls
+
+
+def test_output_does_not_depend_on_the_worker_count(int8_package):
+    from align.models import read_package, unpacked_archive
+
+    package = read_package(unpacked_archive(int8_package))
+    text = (SEEDS / "003_8df5f612af0a12da.txt").read_text(encoding="utf-8").replace("\n", " ")
+    sentences = [s.strip() + "." for s in text.split(".") if s.strip()][:40]
+    outputs = [
+        ArgosTranslator(package, DecodingSettings(max_decoding_length=16), workers=w, threads_per_worker=t).translate(sentences)
+        for w, t in ((1, 1), (2, 1), (1, 2))
+    ]
+    assert outputs[0] == outputs[1] == outputs[2]
