@@ -88,7 +88,12 @@ def cmd_sentences(args: argparse.Namespace) -> int:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from .models import find_package
-    from .translate import ArgosTranslator, DecodingSettings, TranslationCache, translate_keeping
+    from .translate import (
+        ArgosTranslator,
+        DecodingSettings,
+        TranslationCache,
+        translate_keeping,
+    )
 
     lines = read_lines(args.file)
     translator = ArgosTranslator(

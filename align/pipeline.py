@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .aligner import align
 from .errors import AlignError
 from .hashing import sha256_file
 from .ingest import RawDocument, SkippedInput, iter_documents
-from .aligner import align
 from .langid import label_segments
 from .models import find_package
 from .normalise import normalise
@@ -24,7 +24,13 @@ from .pairing import DocumentPair, pair_documents
 from .publish import CorpusInfo, output_lock, publish
 from .records import Document, Pair, Segment, Span
 from .segment import segment_document
-from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator, translate_keeping
+from .translate import (
+    ArgosTranslator,
+    DecodingSettings,
+    TranslationCache,
+    Translator,
+    translate_keeping,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = PROJECT_ROOT / "uv.lock"

@@ -19,9 +19,9 @@ sentence twice.
 from __future__ import annotations
 
 import hashlib
-import re
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass

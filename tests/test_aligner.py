@@ -1,10 +1,18 @@
 import random
 
 import pytest
-
-from align.aligner import Aligner, Bead, Dictionary, align, chrf, _char_ngrams, skeleton, transliterate
-
 from fixtures.government_prose import ENGLISH, RUSSIAN
+
+from align.aligner import (
+    Aligner,
+    Bead,
+    Dictionary,
+    _char_ngrams,
+    align,
+    chrf,
+    skeleton,
+    transliterate,
+)
 
 EN = [
     "The Government approved the programme.",

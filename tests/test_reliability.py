@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEEDS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT, SEEDS, run_cli
 
 RUSSIAN = "Правительство утвердило программу развития цифровой экономики до 2030 года."
 
