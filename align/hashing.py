@@ -1,4 +1,4 @@
-"""sha256 helpers shared by ingest, the model store and the manifest."""
+"""sha256 of files, shared by the model store, the manifest and publishing."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ import hashlib
 from pathlib import Path
 
 BLOCK = 1 << 20
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:
