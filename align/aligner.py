@@ -307,16 +307,7 @@ class Aligner:
         n, m = len(source), len(target)
         if n == 0 or m == 0:
             return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
-        costs = [(scorer.weight, scorer.bind(source, target)) for scorer in self.scorers]
-
-        def bead_cost(a: int, b: int, i: int, j: int) -> float:
-            if not a or not b:
-                return self.skip_cost
-            # Scorer costs are per sentence pair, scaled by the sentences the bead covers, so that
-            # merging two good 1-1 beads into a 2-2 never looks cheaper than keeping them apart.
-            content = sum(weight * cost(i - a, i, j - b, j) for weight, cost in costs)
-            return -math.log(BEAD_PRIORS.get((a, b), 1e-3)) + content * (a + b) / 2
-
+        bead_cost = self._cost_function(source, target)
         coarse_beads = [bead for bead in ((1, 1), (1, 0), (0, 1)) if bead in self.beads]
         if max(n, m) > BLOCK_ABOVE:
             path = self._block_path(source, target, coarse_beads)
@@ -329,16 +320,29 @@ class Aligner:
         final = _search(n, m, list(self.beads), corridor, bead_cost)
         return _to_beads(final)
 
+    def _cost_function(self, source: Sequence[Features], target: Sequence[Features], block: int = 1):
+        """Cost of a bead ending at ``(i, j)``; over blocks of ``block`` sentences when > 1.
+
+        Scorer costs are per sentence pair, scaled by the sentences the bead covers, so that
+        merging two good 1-1 beads into a 2-2 never looks cheaper than keeping them apart. Bead
+        priors are per sentence, so the coarse pass over blocks leaves them out.
+        """
+        costs = [(scorer.weight, scorer.bind(source, target)) for scorer in self.scorers]
+
+        def bead_cost(a: int, b: int, i: int, j: int) -> float:
+            if not a or not b:
+                return self.skip_cost * block
+            content = sum(weight * cost(i - a, i, j - b, j) for weight, cost in costs) * (a + b) / 2
+            prior = -math.log(BEAD_PRIORS.get((a, b), 1e-3)) if block == 1 else 0.0
+            return prior + content * block
+
+        return bead_cost
+
     def _block_path(self, source, target, beads):
         """The coarse path found over blocks of ``BLOCK`` sentences, in sentence coordinates."""
         source_blocks, target_blocks = _blocks(source), _blocks(target)
         bn, bm = len(source_blocks), len(target_blocks)
-        costs = [(scorer.weight, scorer.bind(source_blocks, target_blocks)) for scorer in self.scorers]
-
-        def block_cost(a, b, i, j):
-            if not a or not b:
-                return self.skip_cost * BLOCK
-            return sum(weight * cost(i - a, i, j - b, j) for weight, cost in costs) * BLOCK
+        block_cost = self._cost_function(source_blocks, target_blocks, BLOCK)
 
         band = self.coarse_band // 4 + abs(bn - bm)
         windows = [_diagonal_window(i, bn, bm, band) for i in range(bn + 1)]
