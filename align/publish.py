@@ -255,7 +255,6 @@ def publish(
     info: CorpusInfo,
     documents: Sequence[Document],
     pairs: Sequence[Pair],
-    write_extra: Callable[[Path], None] | None = None,
     split_keys: dict[str, str] | None = None,
 ) -> Path:
     """Write the corpus into a sibling temporary folder, then move it into place.
@@ -266,7 +265,7 @@ def publish(
     split_keys = split_keys or {}
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    return _publish_staged(output, info, documents, pairs, write_extra, split_keys)
+    return _publish_staged(output, info, documents, pairs, split_keys)
 
 
 class BuildLocked(AlignError):
@@ -304,7 +303,7 @@ def output_lock(output: Path):
         handle.close()
 
 
-def _publish_staged(output, info, documents, pairs, write_extra, split_keys) -> Path:
+def _publish_staged(output, info, documents, pairs, split_keys) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         by_split: dict[str, list[Pair]] = {split: [] for split in SPLITS}
@@ -329,8 +328,6 @@ def _publish_staged(output, info, documents, pairs, write_extra, split_keys) -> 
             ],
         )
         (staging / "README.md").write_text(dataset_card(info, by_split, documents, data_files), encoding="utf-8")
-        if write_extra:
-            write_extra(staging)
         write_manifest(staging, info.description)
         _swap_into_place(staging, output)
     except BaseException:
