@@ -12,7 +12,7 @@ MAX_DECODING_LENGTH ?=
 BUILD_FLAGS := $(if $(MAX_DECODING_LENGTH),--max-decoding-length $(MAX_DECODING_LENGTH))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install test eval bench corpus models test-packages verify clean
+.PHONY: help install test eval bench reliability corpus models test-packages verify clean
 
 help:
 	@echo "make install        create .venv from uv.lock"
@@ -22,7 +22,9 @@ help:
 	@echo "make corpus         build $(OUTPUT) from $(INPUT) (needs models: ALIGN_MODELS=DIR or 'make models')"
 	@echo "make models         download the Argos packages pinned in models.lock (needs internet)"
 	@echo "make test-packages  build random-weight TEST packages into $(TEST_MODELS) for dry runs"
+	@echo "make reliability    fault runs and tamperings against the CLI, counted (a few minutes)"
 	@echo "make verify         check $(OUTPUT) against its manifest, rebuild it and compare byte for byte"
+	@echo "                    (needs the models it was built with: 'make models' or ALIGN_MODELS=DIR)"
 	@echo "make clean          remove .venv, .tools, build/ and caches"
 
 $(UV):
@@ -45,6 +47,9 @@ eval: install
 
 bench: install
 	$(RUN) -m benchmarks.bench
+
+reliability: install
+	$(RUN) -m benchmarks.reliability
 
 corpus: install
 	$(RUN) -m align build --input $(INPUT) --output $(OUTPUT) $(BUILD_FLAGS)

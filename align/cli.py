@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .budget import DEFAULT_DOCUMENT_SECONDS
 from .errors import AlignError
+from .names import printable_name, single_line
 
 EXIT_FAILURE = 1
 
@@ -24,22 +27,54 @@ class CliError(AlignError):
     """A failure to report as one line."""
 
 
+class UsageError(CliError):
+    """A request that cannot be carried out as asked (exit 2, like argparse's own errors)."""
+
+    exit_code = 2
+
+
+class Terminated(BaseException):
+    """SIGTERM (sent by timeout, systemd, Kubernetes, Ray): unwind like Ctrl-C, cleaning up."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def read_text(name: str) -> str:
-    """A whole input file (``-``: stdin) as text; undecodable bytes become U+FFFD."""
+    """A whole input file (``-``: stdin) decoded as ``build`` decodes files.
+
+    UTF-8 is read as is; UTF-16, compressed text and legacy encodings are detected and decoded,
+    with a note on stderr saying which encoding was used; binary input is an error.
+    """
+    from .ingest import SkippedInput, decode_input
+
+    data = read_bytes(name)
+    try:
+        decoded = decode_input(data, name)
+    except SkippedInput as skipped:
+        raise CliError(f"{printable_name(name)}: {skipped.reason}") from None
+    if decoded.encoding not in ("utf-8", "ascii"):
+        print(f"align: note: {printable_name(name)} read as {decoded.encoding}", file=sys.stderr)
+    return decoded.text
+
+
+def read_bytes(name: str) -> bytes:
+    """A whole input file (``-``: stdin) as bytes, with one-line errors."""
     try:
         if name == "-":
             data = sys.stdin.buffer.read()
         else:
             data = Path(name).read_bytes()
     except IsADirectoryError:
-        raise CliError(f"{name}: is a folder, not a file") from None
+        raise CliError(f"{printable_name(name)}: is a folder, not a file") from None
     except FileNotFoundError:
-        raise CliError(f"{name}: no such file") from None
+        raise CliError(f"{printable_name(name)}: no such file") from None
     except PermissionError:
-        raise CliError(f"{name}: permission denied") from None
+        raise CliError(f"{printable_name(name)}: permission denied") from None
     except OSError as error:
         raise CliError(f"{name}: cannot read ({error.strerror or error})") from None
-    return data.decode("utf-8", errors="replace")
+    return data
 
 
 def read_lines(name: str) -> list[str]:
@@ -54,9 +89,10 @@ def read_lines(name: str) -> list[str]:
 
 
 def write_lines(lines: Sequence[str]) -> None:
+    """One item per line, whatever it holds: a line break inside an item would break the count."""
     out = sys.stdout
     for line in lines:
-        out.write(line.encode("utf-8", errors="replace").decode("utf-8") + "\n")
+        out.write(single_line(line).encode("utf-8", errors="replace").decode("utf-8") + "\n")
     out.flush()
 
 
@@ -95,10 +131,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
         translate_keeping,
     )
 
+    if args.source == args.target:
+        raise UsageError(f"--from and --to are both {args.source}; nothing to translate")
     lines = read_lines(args.file)
     translator = ArgosTranslator(
         find_package(args.source, args.target),
-        DecodingSettings(max_decoding_length=args.max_decoding_length),
+        DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
         cache=None if args.no_cache else TranslationCache(),
         progress=sys.stderr.isatty(),
     )
@@ -123,7 +161,9 @@ def cmd_pair(args: argparse.Namespace) -> int:
     from .aligner import Dictionary, align
 
     if args.src_lang == args.tgt_lang:
-        raise CliError("--src-lang and --tgt-lang must differ")
+        raise UsageError("--src-lang and --tgt-lang must differ")
+    if args.src == args.tgt == "-":
+        raise UsageError("SRC and TGT cannot both be standard input (-); give at least one file")
     source, target = read_lines(args.src), read_lines(args.tgt)
     dictionary = None
     if args.dict:
@@ -153,7 +193,7 @@ def machine_translation(source: list[str], args: argparse.Namespace) -> list[str
         return None
     translator = ArgosTranslator(
         package,
-        DecodingSettings(max_decoding_length=args.max_decoding_length),
+        DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
         cache=TranslationCache(),
         progress=sys.stderr.isatty(),
     )
@@ -161,33 +201,48 @@ def machine_translation(source: list[str], args: argparse.Namespace) -> list[str
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
+    """Exit 0 when every entry is usable (or the store is empty), 1 when any is DAMAGED, 2 when
+    ALIGN_MODELS names no folder."""
     from .models import list_packages, store_root
 
+    configured = os.environ.get("ALIGN_MODELS")
+    if configured and not Path(configured).is_dir():
+        raise UsageError(f"ALIGN_MODELS={configured}: no such folder")
     problems: list[str] = []
-    packages = list_packages(problems=problems)
-    for problem in problems:
-        print(f"align: warning: skipped {problem}", file=sys.stderr)
-    if not packages:
-        print(f"no packages in {store_root()}", file=sys.stderr)
+    notes: list[str] = []
+    packages = list_packages(problems=problems, notes=notes)
+    for note in notes:
+        print(f"align: note: {printable_name(note)}", file=sys.stderr)
     for package in packages:
         flag = "  [TEST MODEL]" if package.test_model else ""
-        print(f"{package.name}\t{package.version}\t{package.sha256}\t{package.origin}{flag}")
-    return 0
+        print(f"{package.name}\t{package.version}\t{package.sha256}\t{printable_name(package.origin)}{flag}")
+    for problem in problems:
+        print(f"DAMAGED\t{printable_name(problem)}")
+    if not packages and not problems:
+        print(
+            f"no packages in {store_root()}: get them with `python -m align models fetch` (needs internet), "
+            "or for dry runs `python -m align models make-test-package --from en --to ru DIR` and ALIGN_MODELS=DIR",
+            file=sys.stderr,
+        )
+    return EXIT_FAILURE if problems else 0
 
 
 def cmd_models_install(args: argparse.Namespace) -> int:
     from .models import install
 
-    package = install(Path(args.path))
+    package = install(Path(args.path))  # an .argosmodel file or an unpacked package folder
     print(f"installed {package.name} {package.version} ({package.sha256[:12]}) into {package.path.parent}")
     return 0
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:
-    from .models import fetch
+    from .models import LOCK_FILE, fetch
 
-    for package in fetch():
+    notes: list[str] = []
+    for package in fetch(lock_path=Path(args.lock) if args.lock else LOCK_FILE, notes=notes):
         print(f"ready: {package.name} {package.version} ({package.sha256[:12]})")
+    for note in notes:
+        print(f"align: note: {printable_name(note)}", file=sys.stderr)
     return 0
 
 
@@ -203,33 +258,58 @@ def cmd_models_make_test_package(args: argparse.Namespace) -> int:
     return 0
 
 
+def capped_decoding_length(value: int | None) -> int | None:
+    """``--max-decoding-length`` within ``MAX_DECODING_LENGTH``, saying so when it was cut."""
+    from .pipeline import MAX_DECODING_LENGTH
+
+    if value is not None and value > MAX_DECODING_LENGTH:
+        print(
+            f"align: note: --max-decoding-length {value} capped at {MAX_DECODING_LENGTH} tokens "
+            "(a longer output is never a sentence; a test model would run for ever)",
+            file=sys.stderr,
+        )
+        return MAX_DECODING_LENGTH
+    return value
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import BuildSettings, build
 
+    if args.push:
+        from .hub import push_target
+
+        push_target(args.push)  # a missing token is found before the build, not after it
     output = build(
         Path(args.input),
-        Path(args.output),
-        BuildSettings(max_decoding_length=args.max_decoding_length, strict=args.strict),
-        progress=sys.stderr.isatty(),
+        args.output,
+        BuildSettings(
+            max_decoding_length=capped_decoding_length(args.max_decoding_length),
+            strict=args.strict,
+            document_timeout=args.document_timeout or None,
+            license=args.license,
+        ),
+        use_cache=not args.no_cache,
     )
     if args.push:
-        from .publish import push_to_hub
+        from .hub import push_to_hub
 
-        print(f"pushed to {push_to_hub(output, args.push)}", file=sys.stderr)
+        url = push_to_hub(output, args.push, allow_test_model=args.allow_test_model)
+        print(f"pushed to {url}", file=sys.stderr)
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .manifest import verify
+    """Exit 0 when the corpus matches, 1 when anything differs, 2 when there is nothing to check."""
+    from .verify import verify_corpus
 
     folder = Path(args.folder)
-    result = verify(folder)
+    result = verify_corpus(folder)
     for line in result.lines():
         print(line)
     if not result.ok:
-        print(f"align: {args.folder}: does not match its manifest", file=sys.stderr)
+        print(f"align: {printable_name(args.folder)}: does not match its manifest", file=sys.stderr)
         return EXIT_FAILURE
-    print(f"{args.folder}: every file matches manifest.json")
+    print(f"{printable_name(args.folder)}: every file matches manifest.json, and so does every claim")
     if args.rebuild:
         from .pipeline import rebuild_matches
 
@@ -237,13 +317,31 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for line in differences:
             print(line)
         if differences:
-            print(f"align: a rebuild from {args.rebuild} differs from {args.folder}", file=sys.stderr)
+            print(f"align: a rebuild from {printable_name(args.rebuild)} differs from {printable_name(args.folder)}", file=sys.stderr)
             return EXIT_FAILURE
-        print(f"{args.folder}: a rebuild from {args.rebuild} is byte-identical")
+        print(f"{printable_name(args.folder)}: a rebuild from {printable_name(args.rebuild)} is byte-identical")
     return 0
 
 
 # -------------------------------------------------------------------------------------- parser
+
+
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, 0 or more: {text}")
+    return value
+
+
+def license_id(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", text):
+        raise argparse.ArgumentTypeError(f"not a licence id (lowercase, like cc-by-4.0 or mit): {text!r}")
+    return text
 
 
 def positive_int(text: str) -> int:
@@ -264,8 +362,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m align",
         description="Russian–English translation-and-alignment toolkit: scraped pages in, "
         "a sentence-aligned Hugging Face dataset out.",
-        epilog="Models come from ALIGN_MODELS (a folder of .argosmodel files or unpacked packages), "
-        "default ~/.cache/align/models; the translation cache from ALIGN_CACHE (default ~/.cache/align).",
+        epilog="Models come from ALIGN_MODELS (a folder of .argosmodel files or unpacked packages), by "
+        "default $ALIGN_CACHE/models; the translation cache lives in ALIGN_CACHE (default ~/.cache/align, "
+        "so the store defaults to ~/.cache/align/models). Exit codes: 0 done, 1 failed, 2 refused "
+        "(bad arguments), 130 interrupted, 143 terminated.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -331,22 +431,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser(
         "models", help="manage the local model store",
-        description="Manage Argos translation packages in ALIGN_MODELS (default ~/.cache/align/models).",
+        description="Manage Argos translation packages in the store: ALIGN_MODELS if set, else "
+        "$ALIGN_CACHE/models, i.e. ~/.cache/align/models when ALIGN_CACHE is unset. Every package's "
+        "files are recorded when it is installed and checked before each use.",
     )
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
-    listing = model_commands.add_parser("list", help="list packages in the store")
+    listing = model_commands.add_parser(
+        "list", help="list packages in the store, checking every file",
+        description="Print one line per usable package (name, version, sha256, origin) and one "
+        "'DAMAGED' line per unusable entry with the reason (a file changed, missing or added since it "
+        "was recorded, bad metadata, a broken archive). A folder put into the store by hand is "
+        "recorded the first time it is seen (said on stderr) and checked from then on. Exit 0 when "
+        "every entry is usable, 1 when any is damaged, 2 when ALIGN_MODELS names no folder.",
+    )
     listing.set_defaults(run=cmd_models_list)
     install = model_commands.add_parser(
-        "install", help="check an .argosmodel archive and unpack it into the store",
-        description="Refuses archives with absolute paths, '..', links, missing metadata.json or "
-        "model, or damaged data; the store is unchanged on any failure.",
+        "install", help="check a package (.argosmodel archive or unpacked folder) and add it to the store",
+        description="Refuses absolute paths, '..', links, missing metadata.json or model, metadata "
+        "that is not a plain translate package (unknown or equal language codes, a version that is "
+        "not a plain name), a file or folder name whose xx_yy direction contradicts the metadata, "
+        "and damaged data; the store is unchanged on any failure, and an existing store entry is "
+        "replaced only when it is itself a package. The package's files are recorded in "
+        "STORE/.integrity/ and checked before every use.",
     )
-    install.add_argument("path", metavar="PATH", help="an .argosmodel file")
+    install.add_argument("path", metavar="PATH", help="an .argosmodel file or an unpacked package folder")
     install.set_defaults(run=cmd_models_install)
     fetch = model_commands.add_parser(
         "fetch", help="download the packages pinned in models.lock (needs internet)",
-        description="Download every package in models.lock, verify its sha256 (recorded on first "
-        "use when the index gives none) and install it.",
+        description="Download every package in the lock file, verify its sha256 (recorded on first "
+        "use when none is pinned) and put it into the store. If the lock file cannot be written, "
+        "what was resolved is written to $ALIGN_CACHE/models.lock instead, and said so.",
+    )
+    fetch.add_argument(
+        "--lock", metavar="FILE",
+        help="the lock file to read and update (default: models.lock shipped inside the align package)",
     )
     fetch.set_defaults(run=cmd_models_fetch)
     test_package = model_commands.add_parser(
@@ -364,7 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
     test_package.add_argument("--ffn", type=positive_int, default=128)
     test_package.add_argument("--vocab", type=positive_int, default=800)
     test_package.add_argument("--quantization", choices=("int8", "int16", "float16"), default=None)
-    test_package.add_argument("out", metavar="OUT", help="output folder (or .argosmodel file name)")
+    test_package.add_argument(
+        "out", metavar="OUT",
+        help="output folder, or a file name ending in .argosmodel; an existing file is replaced only "
+        "if it is itself a test package",
+    )
     test_package.set_defaults(run=cmd_models_make_test_package)
 
     build = commands.add_parser(
@@ -378,41 +500,90 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--max-decoding-length", type=positive_int, metavar="N", help="cap on output tokens per sentence")
     build.add_argument("--strict", action="store_true", help="fail when any input file is skipped")
     build.add_argument(
+        "--document-timeout", type=non_negative_float, default=DEFAULT_DOCUMENT_SECONDS, metavar="SECONDS",
+        help=f"time budget per document (default {DEFAULT_DOCUMENT_SECONDS:g}); a document that takes longer "
+        "is skipped with reason 'timeout' in the manifest and the build goes on; 0 means no budget",
+    )
+    build.add_argument(
+        "--license", default="other", type=license_id, metavar="ID",
+        help="licence of the texts, as a Hugging Face licence id (e.g. cc-by-4.0, which government.ru "
+        "and kremlin.ru use); default 'other': the card points to a LICENSE file naming the publishers",
+    )
+    build.add_argument("--no-cache", action="store_true", help="translate everything anew; do not read or write the cache")
+    build.add_argument(
         "--push", metavar="REPO",
         help="after publishing, upload the corpus to the Hugging Face Hub dataset repository REPO "
-        "(owner/name), with the token in HF_TOKEN",
+        "(owner/name), with the token in HF_TOKEN (checked before the build starts); the corpus is "
+        "verified first",
+    )
+    build.add_argument(
+        "--allow-test-model", action="store_true",
+        help="let --push upload a corpus built with a random-weight test model (refused otherwise)",
     )
     build.set_defaults(run=cmd_build)
 
     verify = commands.add_parser(
-        "verify", help="re-hash a published corpus against its manifest",
-        description="Exit non-zero when any file differs from, is missing from, or is not in manifest.json.",
+        "verify", help="check a published corpus against its manifest: file hashes and claims",
+        description="Re-hash every file against manifest.json, then check what the manifest and the "
+        "card claim (rows per split and origin in every format, documents, models and their sha256, "
+        "the test-model flag, build settings, licence) against the files. Exit 0 when everything "
+        "matches, 1 when anything differs, 2 when DIR is not a corpus.",
     )
     verify.add_argument("folder", metavar="DIR")
     verify.add_argument(
         "--rebuild", metavar="INPUT",
-        help="also rebuild from INPUT with the manifest's settings (and the installed models) into a "
-        "temporary folder and require every file to be byte-identical",
+        help="also rebuild from INPUT with the manifest's settings and the installed models (so it "
+        "needs the same models), without the translation cache, into a hidden sibling folder, and "
+        "require every file to be byte-identical",
     )
     verify.set_defaults(run=cmd_verify)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure becomes one line on stderr and an exit code.
+
+    0 success; 1 the work failed (or, for verify, the corpus differs); 2 the request was refused
+    (bad arguments, an output path the tool will not touch); 130 Ctrl-C; 143 SIGTERM. Nothing the
+    command was writing is left half-done: staging folders are removed on the way out.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.run(args)
-    except (AlignError, FileNotFoundError, ValueError) as error:
-        print(f"align: error: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+    except AlignError as error:
+        return fail(str(error), error.exit_code)
     except KeyboardInterrupt:
-        print("align: interrupted", file=sys.stderr)
-        return 130
+        return fail("interrupted; nothing half-written was left behind", 130, prefix="align: ")
+    except Terminated:
+        return fail("terminated (SIGTERM); nothing half-written was left behind", 143, prefix="align: ")
     except BrokenPipeError:
         return 0
+    except OSError as error:
+        if full_disk(error):
+            return fail(f"no space left on the device ({error.filename or error}); free some space and run again")
+        return fail(f"{error.strerror or error}" + (f": {error.filename}" if error.filename else ""))
+    except ValueError as error:
+        return fail(str(error))
     except Exception as error:  # the promise is one line, never a traceback
+        if full_disk(error):
+            return fail(f"no space left on the device ({error}); free some space and run again")
         if os.environ.get("ALIGN_DEBUG"):
             traceback.print_exc()
-        print(f"align: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+        return fail(f"{type(error).__name__}: {error}", prefix="align: internal error: ")
+
+
+def fail(message: str, code: int = EXIT_FAILURE, prefix: str = "align: error: ") -> int:
+    """Print one line (control characters escaped, so nothing can forge a second line)."""
+    print(prefix + printable_name(message), file=sys.stderr)
+    return code
+
+
+def full_disk(error: BaseException) -> bool:
+    """ENOSPC from the OS, or SQLite's word for it."""
+    import errno
+
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return "database or disk is full" in str(error)

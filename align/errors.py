@@ -6,4 +6,10 @@ without importing the stages (and their libraries) just to name their exceptions
 
 
 class AlignError(Exception):
-    """A failure to report as one line, never as a traceback."""
+    """A failure to report as one line, never as a traceback.
+
+    ``exit_code`` follows the usual Unix split: 1 when the work failed, 2 when the request itself
+    was refused (bad arguments, an output path the tool will not touch).
+    """
+
+    exit_code = 1

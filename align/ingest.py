@@ -1,31 +1,79 @@
-"""Reading input files into ``RawDocument`` records: encoding, header block, provenance.
+"""Reading input files into ``RawDocument`` records: what is input, encoding, header block, provenance.
 
 A crawl holds files of every kind, so reading never raises on content: a file that cannot be a text
 document raises ``SkippedInput`` with a reason the manifest records, and everything else is decoded,
-with every byte-level repair listed.
+with every byte-level repair listed. ``decode_input`` is the content half of reading, shared with
+the command line so that ``detect`` and ``sentences`` decode a file exactly as ``build`` does.
 """
 
 from __future__ import annotations
 
+import bz2
+import codecs
+import functools
+import gzip
+import hashlib
+import io
+import lzma
+import os
 import re
+import stat
+import zlib
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import AnyStr
 
 from charset_normalizer import from_bytes
 
+from .destination import is_our_corpus
 from .errors import AlignError
+from .names import printable_name
 from .records import RawDocument, Removal
 
 HEADER_LINE = re.compile(r"^([a-z][a-z0-9_]*):[ \t]*(.*)$")
 MIN_HEADER_LINES = 2
-BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF")
+MAX_DOCUMENT_BYTES = 64 << 20
+"""Larger files, and compressed files that unpack to more, are skipped: no page is this big."""
+SNIFF_BYTES = 8192
+"""How much of the start of the data the binary and UTF-16 checks look at."""
+MIN_UTF16_BYTES = 16
+"""Below this, UTF-16 without a byte-order mark is not guessed: any two byte values pass its test."""
+
+BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF")
+COMPRESSIONS = {
+    "gzip": (re.compile(rb"\x1f\x8b\x08"), gzip.open),
+    "bz2": (re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)"), bz2.open),
+    "xz": (re.compile(rb"\xfd7zXZ\x00"), lzma.open),
+}
+"""Compressed single files, known by their magic numbers, with the stream reader for each."""
+UNSUPPORTED_FORMATS = {
+    "zip archive": re.compile(rb"PK(?:\x03\x04|\x05\x06|\x07\x08)"),
+    "7z archive": re.compile(rb"7z\xbc\xaf\x27\x1c"),
+    "rar archive": re.compile(rb"Rar!\x1a\x07"),
+    "tar archive": re.compile(rb".{257}ustar(?:\x0000|  \x00)", re.DOTALL),
+    "zstd-compressed data": re.compile(rb"\x28\xb5\x2f\xfd"),
+}
+"""Formats that hold files rather than text: named in the skip reason, not unpacked."""
+BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+NUL_RUNS = {bytes: re.compile(rb"\x00+"), str: re.compile("\x00+")}
+ESCAPED_BYTES = re.compile("[\udc00-\udcff]+")
 
 
 class SkippedInput(AlignError):
-    """A file that is not a text document; ``reason`` is one short phrase for the manifest."""
+    """A file that is not a text document; ``reason`` is one short phrase for the manifest.
+
+    ``path`` is the file's printable name (``align.names``), safe to record and print.
+    """
 
     def __init__(self, path: str, reason: str):
+        path = printable_name(path)
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
@@ -33,43 +81,142 @@ class SkippedInput(AlignError):
 
 @dataclass(frozen=True)
 class Decoded:
+    """Text decoded from bytes, the encoding used (``gzip+cp1251`` when it was compressed too),
+    and the byte-level repairs made on the way."""
+
     text: str
     encoding: str
     repairs: tuple[Removal, ...]
+
+
+# --------------------------------------------------------------------------------------- decoding
+
+
+def decode_input(data: bytes, name: str) -> Decoded:
+    """The text of one input's bytes, as ``build`` reads files; ``SkippedInput`` when not text.
+
+    Compressed data is unpacked first, once (a compressed file inside is not unpacked again).
+    Archives and binary formats are skipped, UTF-32 and UTF-16 are recognised by their
+    byte-order mark or, for UTF-16, by where the NUL bytes fall, and all else is UTF-8 or a
+    legacy encoding found by charset detection (``decode_bytes``). ``name`` is only for reasons.
+    """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise SkippedInput(name, f"larger than {_size(MAX_DOCUMENT_BYTES)}")
+    compression = _compression(data)
+    inside = ""
+    if compression:
+        data = _decompress(data, compression, name)
+        inside = f" inside {compression}"
+    if reason := _unsupported_format(data):
+        raise SkippedInput(name, reason + inside)
+    decoded = _decode_wide(data)
+    if decoded is None:
+        if looks_binary(data):
+            raise SkippedInput(name, "binary file" + inside)
+        decoded = decode_bytes(data)
+    return replace(decoded, encoding=f"{compression}+{decoded.encoding}") if compression else decoded
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count and not count % (1 << 20) else f"{count} bytes"
+
+
+def _compression(data: bytes) -> str | None:
+    return next((name for name, (magic, _) in COMPRESSIONS.items() if magic.match(data)), None)
+
+
+def _decompress(data: bytes, compression: str, name: str) -> bytes:
+    """Unpack as a stream that stops one byte past the size limit, so a small file that unpacks
+    to gigabytes (a decompression bomb) costs no more than a file at the limit."""
+    _, open_stream = COMPRESSIONS[compression]
+    try:
+        with open_stream(io.BytesIO(data)) as stream:
+            content = stream.read(MAX_DOCUMENT_BYTES + 1)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError):
+        raise SkippedInput(name, f"corrupt {compression} data") from None
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise SkippedInput(name, f"{compression} data unpacks to more than {_size(MAX_DOCUMENT_BYTES)}")
+    return content
+
+
+def _unsupported_format(data: bytes) -> str | None:
+    """Why data of a known non-text format is skipped; compressed data only gets here from inside
+    a compressed file."""
+    if compression := _compression(data):
+        return f"{compression}-compressed data"
+    return next((reason for reason, magic in UNSUPPORTED_FORMATS.items() if magic.match(data)), None)
 
 
 def looks_binary(data: bytes) -> bool:
     """Magic numbers of common binary formats, or many control bytes near the start."""
     if data.startswith(BINARY_SIGNATURES):
         return True
-    head = data[:8192]
+    head = data[:SNIFF_BYTES]
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
     return controls > len(head) * 0.3
 
 
+def _decode_wide(data: bytes) -> Decoded | None:
+    """UTF-32 or UTF-16 text, or ``None``; NUL characters in it are dropped and logged, as they
+    are from 8-bit text (there with byte offsets, here with offsets in the decoded text)."""
+    codec, start = _wide_codec(data)
+    if codec is None:
+        return None
+    decoded = _decode_replacing(data[start:], codec)
+    text, nuls = _strip_nul(decoded.text)
+    return Decoded(text, codec, tuple(nuls) + decoded.repairs)
+
+
+def _wide_codec(data: bytes) -> tuple[str | None, int]:
+    """The UTF-32 or UTF-16 codec of ``data``, if any, and the length of its byte-order mark."""
+    for mark, codec in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return codec, len(mark)
+    return _utf16_without_bom(data[:SNIFF_BYTES]), 0
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for UTF-16 text without a byte-order mark, else ``None``.
+
+    In UTF-16, every Latin character has a NUL high byte, and in Cyrillic text every space, digit
+    and punctuation mark does; so NULs fall at one parity only (odd offsets little-endian, even
+    big-endian), and the high bytes take one or two values (00, 04). Binary data can look like that,
+    so the decoded start must also read as text, and a few bytes are too little to tell.
+    """
+    if len(sample) < MIN_UTF16_BYTES:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    for codec, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        if (
+            high.count(0) > 20 * low.count(0)
+            and sum(count for _, count in Counter(high).most_common(2)) >= 0.9 * len(high)
+            and _reads_as_text(sample.decode(codec, "replace"))
+        ):
+            return codec
+    return None
+
+
+def _reads_as_text(text: str) -> bool:
+    """Printable, and mostly letters once white space is set aside."""
+    visible = [char for char in text if not char.isspace()]
+    printable = sum(char.isprintable() for char in visible)
+    letters = sum(char.isalpha() for char in visible)
+    return bool(visible) and printable >= 0.95 * len(visible) and letters >= 0.5 * len(visible)
+
+
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode ``data`` as UTF-8 when it is, else by charset detection; NUL bytes are dropped."""
-    repairs: list[Removal] = []
-    if b"\x00" in data:
-        data, repairs = _strip_nul(data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Decode 8-bit text: UTF-8 when it is, else by charset detection; NUL bytes are dropped."""
+    data, repairs = _strip_nul(data)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return Decoded(data.decode("utf-8"), "utf-8", tuple(repairs))
     except UnicodeDecodeError:
         pass
-    lenient = data.decode("utf-8", errors="replace")
-    if _damaged_utf8(lenient, data):
-        best = None
-    else:
-        best = from_bytes(data).best()
+    lenient = _decode_replacing(data, "utf-8")
+    best = None if _damaged_utf8(lenient.text, data) else from_bytes(data).best()
     if best is None or best.encoding in ("utf_8", "utf-8"):
-        text = lenient
-        repairs.extend(
-            Removal(match.start(), match.end(), "invalid-utf8-replaced")
-            for match in re.finditer("\ufffd+", text)
-        )
-        return Decoded(text, "utf-8", tuple(repairs))
+        return replace(lenient, repairs=tuple(repairs) + lenient.repairs)
     return Decoded(str(best), best.encoding, tuple(repairs))
 
 
@@ -85,14 +232,57 @@ def _damaged_utf8(lenient: str, data: bytes) -> bool:
     return decoded_non_ascii > broken or non_ascii_bytes <= max(4, len(data) // 200)
 
 
-def _strip_nul(data: bytes) -> tuple[bytes, list[Removal]]:
-    # These offsets count bytes of the file as read, not characters of the decoded text: the
-    # removal happened before decoding. The log's reader needs the reason and where, roughly.
+def _escape_undecodable(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: ``surrogateescape`` for every byte, not only those above 127 (UTF-16
+    and UTF-32 can fail on any byte). Each becomes the lone surrogate U+DC00 + byte, which no
+    valid decoding yields, so the bytes can be found and logged afterwards."""
+    return error.object[error.start : error.end].decode("latin-1").translate(TO_SURROGATE), error.end
+
+
+TO_SURROGATE = {byte: 0xDC00 + byte for byte in range(256)}
+BYTE_ESCAPES = [f"\\x{byte:02x}" for byte in range(256)]
+codecs.register_error("align-escape", _escape_undecodable)
+
+
+def _decode_replacing(data: bytes, codec: str) -> Decoded:
+    """``data`` decoded with each undecodable stretch replaced as ``errors="replace"`` replaces it,
+    and logged (``invalid-utf8-replaced``, ``invalid-utf16-replaced`` …) with the bytes it held;
+    offsets index the text."""
+    escaped = data.decode(codec, "surrogateescape" if codec == "utf-8" else "align-escape")
+    reason = f"invalid-{codec[:6].replace('-', '')}-replaced"
+    repairs: list[Removal] = []
+    shift = 0  # how much longer the text is than ``escaped``, so far
+
+    def replace_run(match: re.Match[str]) -> str:
+        nonlocal shift
+        replacement, shown = _replacement(match.group(), codec)
+        start = match.start() + shift
+        repairs.append(Removal(start, start + len(replacement), reason, shown))
+        shift += len(replacement) - len(match.group())
+        return replacement
+
+    return Decoded(ESCAPED_BYTES.sub(replace_run, escaped), codec, tuple(repairs))
+
+
+@functools.lru_cache(maxsize=4096)
+def _replacement(escaped: str, codec: str) -> tuple[str, str]:
+    """What ``errors="replace"`` puts for an undecodable run, and its bytes as ``\\xNN``; cached,
+    since damaged files repeat the same few runs many times."""
+    bad = escaped.encode("utf-16-le", "surrogatepass")[::2]  # U+DCxx → byte xx
+    return bad.decode(codec, "replace"), "".join(map(BYTE_ESCAPES.__getitem__, bad))
+
+
+def _strip_nul(data: AnyStr) -> tuple[AnyStr, list[Removal]]:
+    """``data`` without NULs, and each run of them as a removal (``\\x00 ×3``)."""
+    runs = NUL_RUNS[type(data)]
     removals = [
-        Removal(match.start(), match.end(), "nul-bytes-removed")
-        for match in re.finditer(rb"\x00+", data)
+        Removal(match.start(), match.end(), "nul-bytes-removed", f"\\x00 ×{match.end() - match.start()}")
+        for match in runs.finditer(data)
     ]
-    return data.replace(b"\x00", b""), removals
+    return runs.sub(data[:0], data), removals
+
+
+# ----------------------------------------------------------------------------------------- files
 
 
 def split_header(text: str) -> tuple[dict[str, str], int]:
@@ -117,108 +307,112 @@ def split_header(text: str) -> tuple[dict[str, str], int]:
     return {}, 0
 
 
-MAX_DOCUMENT_BYTES = 64 << 20
-BLOCK = 1 << 20
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What one streaming pass over a file learns without holding it in memory."""
-
-    sha256: str
-    size: int
-    head: bytes
-    valid_utf8: bool
-    has_nul: bool
-    blank: bool
-
-
-def scan(path: Path) -> Scan:
-    import codecs
-    import hashlib
-
-    digest, size, head = hashlib.sha256(), 0, b""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    valid, has_nul, blank = True, False, True
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(BLOCK), b""):
-            digest.update(block)
-            head = head or block
-            size += len(block)
-            has_nul = has_nul or b"\x00" in block
-            blank = blank and not block.strip()
-            if valid:
-                try:
-                    decoder.decode(block.replace(b"\x00", b""))
-                except UnicodeDecodeError:
-                    valid = False
-    if valid:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            valid = False
-    return Scan(digest.hexdigest(), size, head, valid, has_nul, blank)
-
-
 def read_document(path: Path, source: str | None = None) -> RawDocument:
     """Read one file; raise ``SkippedInput`` for unreadable, empty, binary or oversized files.
 
-    A first streaming pass hashes the file and checks it (UTF-8 validity, NUL bytes, blankness)
-    block by block; only a file that will become a document is then decoded, so a large binary
-    or oversized file is never held in memory.
+    ``source`` (by default ``path``) is recorded as its printable name (``align.names``), so the
+    manifest can always be written and no name can forge a line in a log.
     """
     source = source or str(path)
-    try:
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise SkippedInput(source, f"larger than {MAX_DOCUMENT_BYTES >> 20} MiB")
-        found = scan(path)
-        if found.blank:
-            raise SkippedInput(source, "empty file")
-        if looks_binary(found.head):
-            raise SkippedInput(source, "binary file")
-        if found.valid_utf8 and not found.has_nul:
-            decoded = Decoded(_read_utf8(path), "utf-8", ())
-        else:
-            decoded = decode_bytes(path.read_bytes())
-    except OSError as error:
-        raise SkippedInput(source, f"unreadable ({error.strerror or error})") from None
-    data_sha256 = found.sha256
+    data = _read_file(path, source)
+    decoded = decode_input(data, source)
+    if not decoded.text.strip():
+        raise SkippedInput(source, "empty file")
     metadata, body_offset = split_header(decoded.text)
     body = decoded.text[body_offset:]
     if not body.strip():
         raise SkippedInput(source, "no text after the header")
     return RawDocument(
-        source=source,
+        source=printable_name(source),
         text=body,
         metadata=metadata,
         encoding=decoded.encoding,
-        source_sha256=data_sha256,
+        source_sha256=hashlib.sha256(data).hexdigest(),
         body_offset=body_offset,
         repairs=decoded.repairs,
     )
 
 
-def _read_utf8(path: Path) -> str:
-    """Valid UTF-8 decoded in blocks (a leading byte-order mark dropped)."""
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        return "".join(iter(lambda: handle.read(BLOCK), ""))
+def _read_file(path: Path, source: str) -> bytes:
+    """The bytes of a regular file of at most ``MAX_DOCUMENT_BYTES``, or ``SkippedInput``.
 
-
-def list_inputs(folder: Path) -> list[Path]:
-    """Input files of a folder in a stable order (sorted by relative path); READMEs are not input."""
-    files = [
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and path.name.lower() != "readme.md" and not path.name.startswith(".")
-    ]
-    return sorted(files, key=lambda path: path.relative_to(folder).as_posix())
-
-
-def iter_documents(folder: Path) -> Iterator[RawDocument | SkippedInput]:
-    """Each input of ``folder`` read, or the reason it was skipped, in stable order."""
-    for path in list_inputs(folder):
-        relative = path.relative_to(folder).as_posix()
+    The file is opened without blocking and checked before reading, so a named pipe cannot hang a
+    build and a huge file costs one ``stat``; a file that grows meanwhile is read one byte past the
+    limit, which ``decode_input`` refuses.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
-            yield read_document(path, source=relative)
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise SkippedInput(source, "not a regular file")
+            if info.st_size > MAX_DOCUMENT_BYTES:
+                raise SkippedInput(source, f"larger than {_size(MAX_DOCUMENT_BYTES)}")
+            with open(descriptor, "rb", closefd=False) as handle:
+                return handle.read(MAX_DOCUMENT_BYTES + 1)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        raise SkippedInput(source, f"unreadable ({error.strerror or error})") from None
+
+
+def list_inputs(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """The files of ``folder`` to read, in a stable order (sorted by relative path); see ``_walk``."""
+    return [item for _, item in _walk(folder, exclude) if isinstance(item, Path)]
+
+
+def iter_documents(folder: Path, exclude: Path | None = None) -> Iterator[RawDocument | SkippedInput]:
+    """Each input of ``folder`` read, or the reason it was skipped, in stable order."""
+    for relative, item in _walk(folder, exclude):
+        if isinstance(item, str):
+            yield SkippedInput(relative, item)
+            continue
+        try:
+            yield read_document(item, source=relative)
         except SkippedInput as skipped:
             yield skipped
+
+
+def _walk(folder: Path, exclude: Path | None = None) -> list[tuple[str, Path | str]]:
+    """Everything below ``folder`` that may be input, as (relative posix path, the file to read or
+    the reason it is not read), sorted by path.
+
+    Left out without a word: hidden files and folders (a build stages its output in a hidden
+    ``.<name>.building-*`` folder), READMEs, ``exclude`` (the build's own output), and every corpus
+    this tool published (a folder whose ``manifest.json`` names it): a corpus written inside its
+    input folder would otherwise be read by the next build, and grow with every build.
+
+    Reported with a reason: folders that cannot be listed; links to folders, which are not followed
+    (a loop, or a second copy of files read anyway); and links to files outside ``folder``, since
+    the manifest describes that folder and a rebuild from it must see the same bytes.
+    """
+    root = os.path.realpath(folder)
+    excluded = os.path.realpath(exclude) if exclude is not None else None
+    found: list[tuple[str, Path | str]] = []
+
+    def relative(path: str) -> str:
+        return Path(path).relative_to(folder).as_posix()
+
+    def unlisted(error: OSError) -> None:
+        found.append((relative(error.filename), f"unreadable folder ({error.strerror or error})"))
+
+    for top, folders, files in os.walk(folder, onerror=unlisted):
+        kept = []
+        for name in sorted(folders):
+            if name.startswith("."):
+                continue
+            path = os.path.join(top, name)
+            if os.path.islink(path):
+                found.append((relative(path), "link to a folder (not followed)"))
+            elif os.path.realpath(path) != excluded and not is_our_corpus(Path(path)):
+                kept.append(name)
+        folders[:] = kept
+        for name in files:
+            if name.startswith(".") or name.lower() == "readme.md":
+                continue
+            path = os.path.join(top, name)
+            if os.path.islink(path) and not os.path.realpath(path).startswith(os.path.join(root, "")):
+                found.append((relative(path), "link to outside the input folder"))
+            else:
+                found.append((relative(path), Path(path)))
+    return sorted(found, key=lambda entry: entry[0])

@@ -1,23 +1,55 @@
-"""The local model store: Argos packages, their identity, safe installation, test packages.
+"""The local model store: Argos packages, their identity and integrity, safe installation, test packages.
 
 Packages come from ``ALIGN_MODELS`` (a folder of ``.argosmodel`` archives and/or unpacked package
-folders) or the default store ``~/.cache/align/models``. Nothing is written to Argos Translate's own
-global folders: its ``package`` module is imported with its data, config and cache folders pointed
-inside our cache, because merely importing it creates them.
+folders) or the default store ``$ALIGN_CACHE/models`` (``~/.cache/align/models`` when ``ALIGN_CACHE``
+is unset). Nothing is written to Argos Translate's own global folders: its ``package`` module is
+imported with its data, config and cache folders pointed inside our cache, because merely importing
+it creates them. When the cache cannot be written (read-only or missing ``HOME``), a private
+temporary folder stands in for it until the process exits, so reading packages and ``translate
+--no-cache`` still work.
 
-A package's ``sha256`` is taken over its unpacked files (sorted relative paths and their bytes), so
-the same package has the same identity whether it arrived zipped or unpacked, whatever the zip's
-timestamps. ``models.lock`` pins the archives ``fetch`` downloads by their archive sha256.
+Identity. A package's ``sha256`` is the sha256 of its files' ``sha256sum`` listing: one line
+``"<hex sha256>  <relative/posix/path>\\n"`` per regular file, sorted bytewise by path, hashed as a
+whole (Go's dirhash "h1" construction, in hex). It is the same whether the package arrived zipped
+or unpacked, whatever the zip's timestamps, and anyone can reproduce it::
+
+    cd PACKAGE && find . -type f | sed 's|^\\./||' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
+
+So that this holds, a package may not contain symbolic links, special files, or file names with a
+backslash or a non-printable character such as a newline (``sha256sum`` would escape them).
+
+Integrity. The listing itself is the package's integrity record, kept outside the package folder
+(so recording never changes the identity): ``<parent>/.integrity/<folder>.sha256``, i.e. in the
+store for installed packages and beside the unpacked copy in the cache for archives. ``cd PACKAGE
+&& sha256sum -c ../.integrity/PACKAGE.sha256`` checks it by hand. Every listing or lookup re-hashes
+each file once and compares: a changed, missing or added file makes the package DAMAGED, and it is
+not used. ``install`` writes the record; a folder put into the store by hand has none, so the first
+listing or lookup records it (trust on first use, reported as a note by ``models list``; when the
+store cannot be written it is used unrecorded, also with a note). An archive in the store is
+unpacked once into the cache, keyed by the archive's own sha256, and recorded there; a cached copy
+that no longer matches its record is ours, so it is discarded and unpacked again from the archive.
+
+Names. Store folder names are built from metadata, so every part (type, language codes, version)
+must be a plain name (``[A-Za-z0-9._-]+``, not ``.`` or ``..``), codes must be Argos language codes,
+and a name that carries an ``xx_yy`` direction must agree with the metadata. Nothing is deleted
+that this store did not make: an existing folder is replaced only when it is itself a package.
+
+``models.lock`` (package data, beside this module) pins the archives ``fetch`` downloads by their
+archive sha256.
 """
 
 from __future__ import annotations
 
+import atexit
+import dataclasses
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
+import sys
 import tempfile
 import urllib.request
 import zipfile
@@ -36,19 +68,70 @@ MAX_COMPRESSION_RATIO = 200
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-LOCK_FILE = Path(__file__).resolve().parent.parent / "models.lock"
+LOCK_FILE = Path(__file__).resolve().parent / "models.lock"
+INTEGRITY_FOLDER = ".integrity"
+SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+ARGOS_LANGUAGE_CODES = frozenset(
+    "ar az bg bn ca cs da de el en eo es et eu fa fi fr ga gl he hi hu id it ja ko ky lt lv ms nb nl "
+    "no pb pl pt ro ru sk sl sq sr sv th tl tr uk ur zh zt".split()
+)
+"""Every code a package in the Argos index (argospm-index, 2021–2025) translates from or to."""
+DIRECTION_IN_NAME = re.compile(r"(?<![a-z])([a-z]{2})_([a-z]{2})(?![a-z])")
 
 
 class ModelError(AlignError):
     """A problem with a model package, phrased as one line a user can act on."""
 
 
+class PackageNotFound(ModelError):
+    """No package for a direction (as opposed to a damaged one, which is a different problem)."""
+
+
+class OutputRefused(ModelError):
+    """An existing file or folder this module did not make stands where it would write."""
+
+    exit_code = 2
+
+
+# ----------------------------------------------------------------------------------- folders
+
+
 def cache_root() -> Path:
-    return Path(os.environ.get("ALIGN_CACHE") or Path.home() / ".cache" / "align")
+    """``ALIGN_CACHE`` (default ``~/.cache/align``), or a private temporary folder if unwritable."""
+    return _usable_cache(_configured_cache())
 
 
 def store_root() -> Path:
-    return Path(os.environ.get("ALIGN_MODELS") or cache_root() / "models")
+    """``ALIGN_MODELS``, else ``<ALIGN_CACHE>/models``: the configured place, even when the cache
+    itself is unwritable (a read-only store can still be read)."""
+    configured = os.environ.get("ALIGN_MODELS")
+    return Path(configured) if configured else (_configured_cache() or cache_root()) / "models"
+
+
+def _configured_cache() -> Path | None:
+    try:
+        return Path(os.environ.get("ALIGN_CACHE") or Path.home() / ".cache" / "align")
+    except RuntimeError:  # no HOME and no password entry to find one
+        return None
+
+
+@lru_cache(maxsize=None)
+def _usable_cache(configured: Path | None) -> Path:
+    """Create the cache folder; if that fails, fall back (once per process) to a temporary folder
+    removed at exit, so a read-only or missing HOME slows things down instead of breaking them."""
+    reason = "no home folder"
+    if configured is not None:
+        try:
+            configured.mkdir(parents=True, exist_ok=True)
+            if os.access(configured, os.W_OK | os.X_OK):
+                return configured
+            reason = f"{configured} is not writable"
+        except OSError as error:
+            reason = f"{configured}: {error.strerror or error}"
+    fallback = Path(tempfile.mkdtemp(prefix="align-cache-"))
+    atexit.register(shutil.rmtree, fallback, True)
+    print(f"align: note: no usable cache ({reason}); using {fallback} until exit", file=sys.stderr)
+    return fallback
 
 
 @lru_cache(maxsize=1)
@@ -71,19 +154,78 @@ def argos_package_module():
     return package
 
 
-# ------------------------------------------------------------------------------------- identity
+# ------------------------------------------------------------------------- identity, integrity
 
 
-def tree_sha256(folder: Path) -> str:
-    """sha256 over the sorted relative paths and contents of every file below ``folder``."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        digest.update(b"\0")
-    return digest.hexdigest()
+def file_listing(folder: Path) -> str:
+    """The ``sha256sum`` listing of every file below ``folder``, sorted bytewise by path.
+
+    Its sha256 is the package identity and the listing itself its integrity record (see the module
+    docstring); each file is read once.
+    """
+    files = []
+    for root, folder_names, file_names in os.walk(folder):
+        for name in folder_names:
+            if Path(root, name).is_symlink():
+                raise ModelError(f"{folder}: refused: {Path(root, name).relative_to(folder)} is a symbolic link")
+        for name in file_names:
+            path = Path(root, name)
+            relative = path.relative_to(folder).as_posix()
+            if path.is_symlink() or not path.is_file():
+                raise ModelError(f"{folder}: refused: {relative} is a symbolic link or special file")
+            if "\\" in relative or not relative.isprintable():
+                raise ModelError(f"{folder}: refused: file name {relative!r} cannot be listed by sha256sum")
+            files.append((relative.encode("utf-8"), path))
+    return "".join(f"{file_sha256(path)}  {relative.decode()}\n" for relative, path in sorted(files))
+
+
+def _identity(listing: str) -> str:
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def _record_path(folder: Path) -> Path:
+    return folder.parent / INTEGRITY_FOLDER / f"{folder.name}.sha256"
+
+
+def _write_record(folder: Path, listing: str) -> None:
+    record = _record_path(folder)
+    record.parent.mkdir(exist_ok=True)
+    partial = record.with_name(record.name + ".part")
+    partial.write_text(listing, encoding="utf-8")
+    os.replace(partial, record)
+
+
+def _parse_listing(text: str) -> dict[str, str]:
+    entries = {}
+    for line in text.splitlines():
+        digest, separator, path = line.partition("  ")
+        if not separator or len(digest) != 64:
+            raise ValueError(f"not a sha256sum line: {line[:80]!r}")
+        entries[path] = digest
+    return entries
+
+
+def _check_record(folder: Path, listing: str) -> None:
+    """Raise, naming the files, unless ``listing`` is what the folder's integrity record says."""
+    record = _record_path(folder)
+    try:
+        recorded_text = record.read_text(encoding="utf-8")
+        if recorded_text == listing:
+            return
+        recorded = _parse_listing(recorded_text)
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{folder}: integrity record unreadable ({error})") from None
+    current = _parse_listing(listing)
+    changes = (
+        [f"{path} changed" for path in sorted(recorded.keys() & current.keys()) if recorded[path] != current[path]]
+        + [f"{path} missing" for path in sorted(recorded.keys() - current.keys())]
+        + [f"{path} added" for path in sorted(current.keys() - recorded.keys())]
+    )
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    raise ModelError(f"{folder}: {', '.join(changes[:3])}{more} since its files were recorded in {record}")
+
+
+# ----------------------------------------------------------------------------------- metadata
 
 
 @dataclass(frozen=True)
@@ -105,35 +247,83 @@ class InstalledPackage:
         return ModelRef(self.name, self.version, self.sha256, self.test_model)
 
 
-def read_package(folder: Path, origin: str | None = None) -> InstalledPackage:
-    """Validate an unpacked package folder and describe it."""
-    check_package_layout(folder)
-    try:
-        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ModelError(f"{folder}: unreadable metadata.json ({error})") from None
-    if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
-        raise ModelError(f"{folder}: metadata.json lacks from_code/to_code")
-    name = f"{metadata.get('type', 'translate')}-{metadata['from_code']}_{metadata['to_code']}"
+def read_package(folder: Path, origin: str | None = None, listing: str | None = None) -> InstalledPackage:
+    """Validate an unpacked package folder and describe it.
+
+    ``origin`` is the archive or folder it came from (its name is checked too); ``listing`` is its
+    :func:`file_listing` when the caller already has it, so no file is hashed twice. This does not
+    consult the integrity record: :func:`list_packages` and :func:`find_package` do.
+    """
+    where = origin or str(folder)
+    check_package_layout(folder, where)
+    metadata = _metadata(folder, where)
+    direction = (metadata["from_code"], metadata["to_code"])
+    for name in {folder.name, Path(where).name}:
+        for named in _directions_in(name):
+            if named != direction:
+                raise ModelError(
+                    f"{where}: refused: relabelled package: its name {name!r} says {'→'.join(named)}, "
+                    f"metadata.json says {'→'.join(direction)}"
+                )
     return InstalledPackage(
         path=folder,
-        name=name,
-        version=str(metadata.get("package_version", "")),
-        from_code=metadata["from_code"],
-        to_code=metadata["to_code"],
-        sha256=tree_sha256(folder),
-        test_model=bool(metadata.get("test_model", False)),
-        origin=origin or str(folder),
+        name=f"translate-{direction[0]}_{direction[1]}",
+        version=metadata["package_version"],
+        from_code=direction[0],
+        to_code=direction[1],
+        sha256=_identity(file_listing(folder) if listing is None else listing),
+        test_model=bool(metadata.get("test_model", False)),  # when in doubt, flag it as a test model
+        origin=where,
     )
 
 
-def check_package_layout(folder: Path) -> None:
+def _metadata(folder: Path, where: str) -> dict:
+    """metadata.json, refused unless every field a store path or lookup is built from is sound."""
+    try:
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{where}: unreadable metadata.json ({error})") from None
+    if not isinstance(metadata, dict):
+        raise ModelError(f"{where}: metadata.json is not a JSON object")
+    kind = metadata.get("type", "translate")
+    if kind != "translate":
+        raise ModelError(f"{where}: metadata.json: type must be 'translate', got {kind!r}")
+    for field in ("from_code", "to_code"):
+        code = metadata.get(field)
+        if not isinstance(code, str) or code not in ARGOS_LANGUAGE_CODES:
+            raise ModelError(f"{where}: metadata.json: {field} must be an Argos language code, got {code!r}")
+    if metadata["from_code"] == metadata["to_code"]:
+        raise ModelError(f"{where}: metadata.json: from_code and to_code are both {metadata['to_code']!r}")
+    version = metadata.get("package_version")
+    if not isinstance(version, str):
+        raise ModelError(f"{where}: metadata.json: package_version must be a string, got {version!r}")
+    _safe_name(version, f"{where}: metadata.json: package_version")
+    return metadata
+
+
+def _safe_name(value: str, field: str) -> str:
+    """``value`` if it can be one component of a path inside the store, else a ModelError."""
+    if not SAFE_NAME.fullmatch(value) or value in (".", ".."):
+        raise ModelError(f"{field} {value!r} refused: only letters, digits, '.', '_' and '-' may name a store entry")
+    return value
+
+
+def _directions_in(name: str) -> set[tuple[str, str]]:
+    """The ``xx_yy`` language directions a file or folder name carries (known codes only)."""
+    return {
+        (a, b) for a, b in DIRECTION_IN_NAME.findall(name.lower())
+        if a in ARGOS_LANGUAGE_CODES and b in ARGOS_LANGUAGE_CODES
+    }
+
+
+def check_package_layout(folder: Path, where: str | Path | None = None) -> None:
+    where = where or folder
     if not (folder / "metadata.json").is_file():
-        raise ModelError(f"{folder}: not an Argos package (no metadata.json)")
+        raise ModelError(f"{where}: not an Argos package (no metadata.json)")
     if not (folder / "model" / "model.bin").is_file():
-        raise ModelError(f"{folder}: not an Argos package (no model/model.bin)")
+        raise ModelError(f"{where}: not an Argos package (no model/model.bin)")
     if not ((folder / "sentencepiece.model").is_file() or (folder / "bpe.model").is_file()):
-        raise ModelError(f"{folder}: not an Argos package (no sentencepiece.model or bpe.model)")
+        raise ModelError(f"{where}: not an Argos package (no sentencepiece.model or bpe.model)")
 
 
 # ----------------------------------------------------------------------------- safe extraction
@@ -157,7 +347,8 @@ def extract_archive(archive: Path, destination: Path) -> Path:
     """Extract a package archive into ``destination`` atomically; return the package folder.
 
     Everything is checked before a byte is written: member paths, links, sizes, CRCs, and the
-    package layout. On any failure ``destination`` is left exactly as it was.
+    package layout. On any failure ``destination`` is left exactly as it was, and an existing
+    folder of the package's name is never replaced.
     """
     try:
         zipped = zipfile.ZipFile(archive)
@@ -171,6 +362,10 @@ def extract_archive(archive: Path, destination: Path) -> Path:
         tops = {path.parts[0] for path in paths if path.parts}
         if len(tops) != 1:
             raise ModelError(f"{archive}: a package archive holds exactly one top-level folder")
+        top = _safe_name(tops.pop(), f"{archive}: top-level folder")
+        final = destination / top
+        if final.exists() or final.is_symlink():
+            raise OutputRefused(f"{archive}: {final} already exists; not replaced")
         destination.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".extract-", dir=destination))
         try:
@@ -182,12 +377,8 @@ def extract_archive(archive: Path, destination: Path) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zipped.open(info) as source, target.open("wb") as sink:
                     shutil.copyfileobj(source, sink)
-            unpacked = staging / tops.pop()
-            check_package_layout(unpacked)
-            final = destination / unpacked.name
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(unpacked, final)
+            check_package_layout(staging / top, archive)
+            os.replace(staging / top, final)
             return final
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             raise ModelError(f"{archive}: damaged archive ({error})") from None
@@ -199,75 +390,198 @@ def extract_archive(archive: Path, destination: Path) -> Path:
 
 
 def unpacked_archive(archive: Path) -> Path:
-    """The unpacked copy of a store archive, made once under the cache, keyed by archive hash."""
-    target = cache_root() / "unpacked" / file_sha256(archive)[:24]
-    existing = [p for p in target.iterdir() if p.is_dir() and not p.name.startswith(".")] if target.is_dir() else []
-    if len(existing) == 1:
-        try:
-            check_package_layout(existing[0])
-            return existing[0]
-        except ModelError:
-            shutil.rmtree(target, ignore_errors=True)
-    return extract_archive(archive, target)
+    """The checked unpacked copy of a store archive, made once under the cache."""
+    return _unpacked(archive, [])[0]
 
 
-def list_packages(store: Path | None = None, problems: list[str] | None = None) -> list[InstalledPackage]:
-    """Every valid package in the store, sorted by name, version and sha256.
+def _unpacked(archive: Path, notes: list[str], digest: str | None = None) -> tuple[Path, str]:
+    """The unpacked copy of ``archive`` and its file listing, checked against its record.
 
-    A damaged entry does not hide the good ones: it is left out and described in ``problems``.
+    The copy lives in ``<cache>/unpacked/<archive sha256>/`` (``digest``, when the caller has it);
+    it is built in a staging folder and renamed into place whole, so two processes unpacking the
+    same archive never see half a copy.
     """
-    store = store or store_root()
+    target = cache_root() / "unpacked" / (digest or file_sha256(archive))[:24]
+    for _attempt in range(2):
+        copy = _cached_copy(target, archive, notes)
+        if copy:
+            return copy
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=target.parent))
+        try:
+            folder = extract_archive(archive, staging)
+            listing = file_listing(folder)
+            _write_record(folder, listing)
+            try:
+                os.replace(staging, target)
+                return target / folder.name, listing
+            except OSError:
+                continue  # another process put its copy there first: check and use that one
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    raise ModelError(f"{archive}: could not unpack it into {target}")
+
+
+def _cached_copy(target: Path, archive: Path, notes: list[str]) -> tuple[Path, str] | None:
+    """The cached copy and its listing if it matches its record; a damaged copy is removed."""
+    if not target.is_dir():
+        return None
+    folders = [p for p in target.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    if len(folders) == 1:
+        try:
+            listing = file_listing(folders[0])
+            _check_record(folders[0], listing)
+            return folders[0], listing
+        except ModelError as error:
+            notes.append(f"{archive}: its unpacked copy did not match its record ({error}); unpacked it again")
+    shutil.rmtree(target, ignore_errors=True)  # our own cache entry, rebuilt from the archive
+    return None
+
+
+def _read_folder(folder: Path, notes: list[str]) -> InstalledPackage:
+    """A package folder in the store, checked against its record (recorded on first sight)."""
+    listing = file_listing(folder)
+    if _record_path(folder).exists():
+        _check_record(folder, listing)
+        return read_package(folder, listing=listing)
+    package = read_package(folder, listing=listing)
+    try:
+        _write_record(folder, listing)
+        notes.append(
+            f"{folder}: no integrity record (not installed by `models install`); recorded its files "
+            f"now in {_record_path(folder)}: they are trusted as found and checked from now on"
+        )
+    except OSError as error:
+        notes.append(
+            f"{folder}: no integrity record and none can be written ({error.strerror or error}); used as found"
+        )
+    return package
+
+
+def _scan(store: Path, notes: list[str]) -> tuple[list[InstalledPackage], list[tuple[Path, str]]]:
+    """Every usable package in the store, and every unusable entry with the reason."""
+    packages, damaged = [], []
     if not store.is_dir():
-        return []
-    found = []
+        return packages, damaged
     for entry in sorted(store.iterdir()):
         if entry.name.startswith("."):
             continue
+        is_archive = entry.is_file() and entry.suffix == ARCHIVE_SUFFIX
+        is_package = entry.is_dir() and ((entry / "metadata.json").exists() or _record_path(entry).exists())
+        if not (is_archive or is_package):
+            continue
         try:
-            if entry.is_file() and entry.suffix == ARCHIVE_SUFFIX:
-                found.append(read_package(unpacked_archive(entry), origin=str(entry)))
-            elif entry.is_dir() and (entry / "metadata.json").exists():
-                found.append(read_package(entry))
+            if is_archive:
+                folder, listing = _unpacked(entry, notes)
+                packages.append(read_package(folder, origin=str(entry), listing=listing))
+            else:
+                packages.append(_read_folder(entry, notes))
         except ModelError as error:
-            if problems is not None:
-                problems.append(str(error))
-    return sorted(found, key=lambda p: (p.name, p.version, p.sha256))
+            message = str(error)
+            damaged.append((entry, message if message.startswith(str(entry)) else f"{entry}: {message}"))
+    return sorted(packages, key=lambda p: (p.name, p.version, p.sha256)), damaged
+
+
+def list_packages(
+    store: Path | None = None, problems: list[str] | None = None, notes: list[str] | None = None
+) -> list[InstalledPackage]:
+    """Every usable package in the store, sorted by name, version and sha256.
+
+    A damaged entry does not hide the good ones: it is left out and described in ``problems``
+    (one line each, starting with the entry's path). ``notes`` receives what was done without
+    being an error: a hand-placed folder recorded on first sight, a damaged cache copy rebuilt.
+    """
+    packages, damaged = _scan(store or store_root(), [] if notes is None else notes)
+    if problems is not None:
+        problems.extend(problem for _entry, problem in damaged)
+    return packages
 
 
 def find_package(from_code: str, to_code: str, store: Path | None = None) -> InstalledPackage:
-    """The package translating ``from_code``→``to_code``; with several, the highest version."""
+    """The package translating ``from_code``→``to_code``; with several, the highest version.
+
+    A damaged entry whose name carries this direction stops the lookup rather than letting
+    another package stand in for it unnoticed.
+    """
     store = store or store_root()
-    problems: list[str] = []
-    candidates = [p for p in list_packages(store, problems) if (p.from_code, p.to_code) == (from_code, to_code)]
+    packages, damaged = _scan(store, [])
+    for entry, problem in damaged:
+        if (from_code, to_code) in _directions_in(entry.name):
+            raise ModelError(f"DAMAGED {from_code}→{to_code} package, not used: {problem} — reinstall or remove it")
+    candidates = [p for p in packages if (p.from_code, p.to_code) == (from_code, to_code)]
     if not candidates:
-        if problems:
-            raise ModelError(f"no usable {from_code}→{to_code} package in {store}; unusable: {problems[0]}")
-        raise ModelError(
-            f"no {from_code}→{to_code} translation package in {store}: run `make models` on a machine "
-            f"with internet, or set ALIGN_MODELS to a folder holding translate-{from_code}_{to_code} "
-            f"(`python -m align models make-test-package --from {from_code} --to {to_code} DIR` "
-            "builds a random-weight test package for dry runs)"
-        )
+        if damaged:
+            raise ModelError(f"no usable {from_code}→{to_code} package in {store}; unusable: {damaged[0][1]}")
+        raise PackageNotFound(missing_packages_message([(from_code, to_code)], store))
     return max(candidates, key=lambda p: (_version_key(p.version), p.sha256))
+
+
+def missing_packages_message(missing: list[tuple[str, str]], store: Path) -> str:
+    """One line naming every missing direction and every way to get it."""
+    directions = ", ".join(f"{a}→{b}" for a, b in missing)
+    names = " and ".join(f"translate-{a}_{b}" for a, b in missing)
+    test_packages = "; ".join(f"python -m align models make-test-package --from {a} --to {b} DIR" for a, b in missing)
+    return (
+        f"no translation package for {directions} in {store} (nothing was written): run "
+        "`python -m align models fetch` on a machine with internet, or set ALIGN_MODELS to a folder "
+        f"holding {names}; for a dry run, build random-weight test packages ({test_packages}) and pass "
+        "--max-decoding-length 32 (make: MAX_DECODING_LENGTH=32)"
+    )
 
 
 def _version_key(version: str) -> tuple:
     return tuple(int(part) if part.isdigit() else -1 for part in version.replace("-", ".").split("."))
 
 
-def install(archive: Path, store: Path | None = None) -> InstalledPackage:
-    """Validate an archive, then unpack it into the store; a bad archive leaves the store as it was."""
+def install(source: Path, store: Path | None = None) -> InstalledPackage:
+    """Validate a package (an ``.argosmodel`` archive or an unpacked folder) and add it to the store.
+
+    The package is copied into a private folder inside the store and checked there, then renamed
+    to ``<store>/translate-<from>_<to>-<version>`` and its files recorded. A bad package leaves the
+    store as it was; an existing folder at that path is replaced only if it is itself a package.
+    """
     store = store or store_root()
-    if not archive.is_file():
-        raise ModelError(f"{archive}: no such file")
+    if not (source.is_file() or source.is_dir()):
+        raise ModelError(f"{source}: no such file or folder")
+    if source.is_dir():
+        check_package_layout(source)
+        if store.resolve().is_relative_to(source.resolve()):
+            raise ModelError(f"{source}: refused: the store {store} is inside this folder")
     with tempfile.TemporaryDirectory(prefix=".check-", dir=_ensure(store)) as scratch:
-        probe = read_package(extract_archive(archive, Path(scratch)))
-        final = store / f"{probe.name}-{probe.version or 'unversioned'}"
-        staged = Path(scratch) / probe.path.name
-        if final.exists():
-            shutil.rmtree(final)
+        if source.is_dir():
+            staged = Path(scratch) / "package"
+            try:
+                shutil.copytree(source, staged, symlinks=True)
+            except OSError as error:
+                raise ModelError(f"{source}: cannot copy it ({error})") from None
+        else:
+            staged = extract_archive(source, Path(scratch))
+        listing = file_listing(staged)
+        package = read_package(staged, origin=str(source), listing=listing)
+        final = _store_path(store, package)
+        if final.exists() or final.is_symlink():
+            if final.is_symlink() or not final.is_dir():
+                raise OutputRefused(f"{final} exists and is not a package folder; not replaced (move it away first)")
+            try:
+                check_package_layout(final)
+            except ModelError as error:
+                raise OutputRefused(f"{error}; not replaced (move it away first)") from None
+            os.replace(final, Path(scratch) / "replaced")
         os.replace(staged, final)
-    return read_package(final)
+        _write_record(final, listing)
+    return dataclasses.replace(package, path=final, origin=str(final))
+
+
+def _store_path(store: Path, package: InstalledPackage) -> Path:
+    """``<store>/<name>-<version>``, refused unless it is a direct child of the store."""
+    name = "-".join(
+        _safe_name(part, f"{package.origin}: {field}")
+        for field, part in (("name", package.name), ("package_version", package.version))
+    )
+    final = store / name
+    if final.resolve().parent != store.resolve():
+        raise ModelError(f"{package.origin}: refused: {name} would be stored outside {store}")
+    return final
 
 
 def _ensure(folder: Path) -> Path:
@@ -371,18 +685,28 @@ def resolve_from_index(index_url: str, pins: list[Pin], scratch: Path) -> list[P
     return resolved
 
 
-def fetch(store: Path | None = None, lock_path: Path = LOCK_FILE) -> list[InstalledPackage]:
-    """Download every pinned package, verify its checksum and install it into the store."""
+def fetch(
+    store: Path | None = None, lock_path: Path = LOCK_FILE, notes: list[str] | None = None
+) -> list[InstalledPackage]:
+    """Download every pinned package, verify its checksum and put it into the store.
+
+    Newly resolved pins and first-seen checksums are written back to ``lock_path``; when that file
+    cannot be written (say, inside an installed wheel), to ``<cache>/models.lock``, with a note in
+    ``notes`` saying so.
+    """
     store = _ensure(store or store_root())
+    notes = [] if notes is None else notes
     index_url, pins = read_lock(lock_path)
     try:
-        pins_now = resolve_from_index(index_url, pins, _ensure(cache_root()))
+        pins_now = resolve_from_index(index_url, pins, cache_root())
     except ModelError as error:
         raise ModelError(f"{error} — no internet here? copy .argosmodel files into ALIGN_MODELS by hand") from None
     installed, final = [], []
     for pin in pins_now:
-        archive = store / f"{pin.name}-{pin.version}{ARCHIVE_SUFFIX}"
-        if not archive.exists():
+        name = f"{pin.name}-{pin.version}{ARCHIVE_SUFFIX}"
+        archive = store / _safe_name(name, f"{lock_path}: package {pin.name!r} version {pin.version!r}:")
+        downloaded = not archive.exists()
+        if downloaded:
             errors = []
             for link in pin.links:
                 try:
@@ -396,13 +720,28 @@ def fetch(store: Path | None = None, lock_path: Path = LOCK_FILE) -> list[Instal
                     " — no internet here? copy .argosmodel files into ALIGN_MODELS by hand"
                 )
         digest = file_sha256(archive)
-        if pin.sha256 and digest != pin.sha256:
-            archive.unlink()
-            raise ModelError(f"{archive.name}: sha256 {digest} does not match models.lock ({pin.sha256})")
+        try:
+            if pin.sha256 and digest != pin.sha256:
+                raise ModelError(
+                    f"{archive.name}: sha256 {digest} does not match models.lock ({lock_path}: {pin.sha256})"
+                )
+            folder, listing = _unpacked(archive, notes, digest)
+            installed.append(read_package(folder, origin=str(archive), listing=listing))
+        except ModelError:
+            if downloaded:
+                archive.unlink()
+            raise
         final.append(Pin(pin.name, pin.version, pin.links, digest))
-        installed.append(read_package(unpacked_archive(archive), origin=str(archive)))
     if final != pins:
-        write_lock(index_url, final, lock_path)
+        try:
+            write_lock(index_url, final, lock_path)
+        except OSError as error:
+            copy = cache_root() / "models.lock"
+            write_lock(index_url, final, copy)
+            notes.append(
+                f"{lock_path} cannot be written ({error.strerror or error}); the resolved pins and "
+                f"checksums are recorded in {copy}: pass --lock {copy} next time to enforce them"
+            )
     return installed
 
 
@@ -516,16 +855,19 @@ def make_test_package(
     shape: TestModelShape = TestModelShape(),
     seed: int = 1234,
 ) -> Path:
-    """Build a random-weight Argos package; ``out`` is a folder (archive goes inside) or a file.
+    """Build a random-weight Argos package; ``out`` is a folder (archive goes inside) or a file
+    name ending in ``.argosmodel``.
 
     The tokenizer is trained on ``corpus_dir``'s text and the weights drawn from a fixed seed, so
     the archive is byte-identical on every run with the same library versions.
     """
+    if from_code == to_code or not {from_code, to_code} <= ARGOS_LANGUAGE_CODES:
+        raise ModelError(f"a test package needs two different Argos language codes, not {from_code}→{to_code}")
+    name = f"translate-{from_code}_{to_code}-test"
+    archive = _test_package_target(out, name)
     lines = _training_text(corpus_dir)
     if not lines:
         raise ModelError(f"{corpus_dir}: no .txt files to train the test tokenizer on")
-    name = f"translate-{from_code}_{to_code}-test"
-    archive = out / f"{name}{ARCHIVE_SUFFIX}" if out.is_dir() or not out.suffix else out
     archive.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / name
@@ -556,3 +898,28 @@ def make_test_package(
         (folder / "README.md").write_text(f"# {name}\n\n**{TEST_MODEL_NOTE}**\n")
         write_deterministic_zip(folder, archive)
     return archive
+
+
+def _test_package_target(out: Path, name: str) -> Path:
+    """The archive path for ``out``; refused when that would overwrite a file this tool did not make."""
+    if out.is_dir() or not (out.exists() or out.suffix):
+        archive = out / f"{name}{ARCHIVE_SUFFIX}"
+    elif out.suffix == ARCHIVE_SUFFIX:
+        archive = out
+    else:
+        raise OutputRefused(f"{out}: refused: OUT must be a folder or a file name ending in {ARCHIVE_SUFFIX}")
+    if (archive.exists() or archive.is_symlink()) and not _is_test_package(archive):
+        raise OutputRefused(f"{archive}: refused: it exists and is not a test package; not overwritten")
+    return archive
+
+
+def _is_test_package(archive: Path) -> bool:
+    """Whether ``archive`` is an Argos archive whose metadata says ``test_model: true``."""
+    if archive.is_symlink() or not archive.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            names = [n for n in zipped.namelist() if PurePosixPath(n).parts[1:] == ("metadata.json",)]
+            return len(names) == 1 and json.loads(zipped.read(names[0])).get("test_model") is True
+    except (OSError, ValueError, zipfile.BadZipFile, AttributeError):
+        return False

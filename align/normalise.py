@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ftfy
 
@@ -316,23 +316,27 @@ def join_wrapped(lines: list[Line]) -> list[Paragraph]:
     """Paragraphs: kept lines, with each hard-wrapped continuation joined to the line before it.
 
     Only lines that were adjacent on the page are joined: a blank or removed line between two
-    lines means separate blocks, except a caption removed from inside a sentence.
+    lines means separate blocks, except a caption removed from inside a sentence. A paragraph's
+    pieces are joined once at the end, so a page of a million wrapped lines costs linear time.
     """
-    paragraphs: list[Paragraph] = []
+    blocks: list[tuple[list[Line], list[str]]] = []
     adjacent = False
     width = estimate_wrap_width(lines)
     for line in lines:
         if not line.kept:
             adjacent = adjacent and line.reason == "caption-inside-sentence"
             continue
-        if adjacent and continues(paragraphs[-1].lines[-1].text, line.text, width) and unfinished(paragraphs[-1].text):
-            separator = "" if line.text[0] in ",;)»”" else " "
-            paragraphs[-1].text += separator + line.text
-            paragraphs[-1].lines.append(line)
-        else:
-            paragraphs.append(Paragraph([line], line.text))
+        if adjacent:
+            kept, pieces = blocks[-1]
+            # Whether the paragraph ends a sentence shows in its last two pieces (a lone ")" line
+            # ends one only if the piece before it did).
+            if continues(kept[-1].text, line.text, width) and unfinished("".join(pieces[-2:])):
+                pieces.append(("" if line.text[0] in ",;)»”" else " ") + line.text)
+                kept.append(line)
+                continue
+        blocks.append(([line], [line.text]))
         adjacent = True
-    return paragraphs
+    return [Paragraph(kept, "".join(pieces)) for kept, pieces in blocks]
 
 
 # ------------------------------------------------------------------------------ paragraph rules
@@ -406,7 +410,8 @@ def normalise_text(text: str) -> tuple[str, list[Removal]]:
     """Normalise a document body: paragraphs separated by blank lines.
 
     The log lists every removed line with the rule that removed it, and every kept line that a
-    repair changed (``changed-by-fix-encoding`` …); offsets index ``text``.
+    repair changed (``changed-by-fix-encoding`` …); offsets index ``text``, and each entry holds
+    the raw line it points at (before any repair).
     """
     lines = split_lines(text)
     script = page_script([line.text for line in lines])
@@ -420,7 +425,7 @@ def normalise_text(text: str) -> tuple[str, list[Removal]]:
             break
         script = settled
     removals = [
-        Removal(line.start, line.end, line.reason or f"changed-by-{repair}")
+        Removal(line.start, line.end, line.reason or f"changed-by-{repair}", text[line.start : line.end])
         for line in lines
         for repair in ((None,) if line.reason else line.repairs)
     ]
@@ -447,11 +452,17 @@ def document_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def header_text(metadata: dict[str, str]) -> str:
+    """The header block as ``key: value`` lines, rebuilt from what was parsed (``RawDocument``
+    keeps the body only, so spacing inside the original lines is not recoverable)."""
+    return "".join(f"{key}: {value}\n" for key, value in metadata.items())
+
+
 def normalise(raw: RawDocument) -> Document:
     """Turn a decoded file into a normalised ``Document``; all offsets refer to the decoded file."""
     text, removals = normalise_text(raw.text)
-    shifted = [Removal(r.start + raw.body_offset, r.end + raw.body_offset, r.reason) for r in removals]
-    header = [Removal(0, raw.body_offset, "header-block")] if raw.body_offset else []
+    shifted = [replace(r, start=r.start + raw.body_offset, end=r.end + raw.body_offset) for r in removals]
+    header = [Removal(0, raw.body_offset, "header-block", header_text(raw.metadata))] if raw.body_offset else []
     script = dominant_script(text)
     metadata = raw.metadata
     return Document(

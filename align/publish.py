@@ -8,6 +8,7 @@ Layout of ``corpora/<name>/``::
     documents.jsonl      every normalised document with metadata and its removals log
     exports/<split>.en|.ru  Moses plain text, one sentence per line
     exports/corpus.tmx   TMX 1.4b, one <tu> per row
+    LICENSE              whose texts these are, when no licence was given (``--license``)
     manifest.json        hashes of inputs, models, lock file and every file above
 
 Splits are chosen per document by a hash of its id, so a document never spans two splits and adding
@@ -17,13 +18,11 @@ failed build leaves the previous corpus as it was.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -33,14 +32,14 @@ from pathlib import Path
 import jsonlines
 
 from . import __version__
-from .errors import AlignError
+from .destination import TOOL, staging_folder, swap_into_place
 from .hashing import sha256_file
 from .manifest import write_manifest
+from .names import single_line
 from .records import Document, ModelRef, Pair
 
 SPLITS = ("train", "validation", "test")
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}
-TOOL = "ruen-align"
 
 
 def split_of(doc_id: str) -> str:
@@ -102,13 +101,10 @@ def write_parquet(path: Path, rows: list[dict]) -> None:
     datasets.Dataset.from_list(rows, features=features()).to_parquet(str(path))
 
 
-LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def write_moses(folder: Path, split: str, pairs: Sequence[Pair]) -> None:
     """One sentence per line; anything any reader could take for a line break becomes a space."""
     for lang in ("en", "ru"):
-        lines = [LINE_BREAKS.sub(" ", getattr(pair, lang)) + "\n" for pair in pairs]
+        lines = [single_line(getattr(pair, lang)) + "\n" for pair in pairs]
         (folder / f"{split}.{lang}").write_text("".join(lines), encoding="utf-8")
 
 
@@ -158,42 +154,69 @@ def size_category(count: int) -> str:
     return "1M<n<10M"
 
 
-def dataset_card(
-    info: CorpusInfo, by_split: dict[str, list[Pair]], documents: Sequence[Document], data_files: dict[str, str]
-) -> str:
-    splits = [split for split in SPLITS if by_split.get(split)]
-    total = sum(len(by_split[split]) for split in splits)
-    configs = "\n".join(f"      - split: {split}\n        path: {data_files[split]}" for split in splits)
-    lines = [
-        "---",
-        f"pretty_name: {info.name} (English–Russian parallel corpus)",
-        "license: other",
-        "language:",
-        "  - en",
-        "  - ru",
-        "task_categories:",
-        "  - translation",
-        "size_categories:",
-        f"  - {size_category(total)}",
-        "configs:",
-        "  - config_name: default",
-        "    data_files:",
-        configs,
-        "---",
-        "",
-        f"# {info.name}",
-        "",
-    ]
-    test_models = [model for model in info.models if model.test_model]
-    if test_models:
-        lines += [
-            "**This corpus was built with a random-weight TEST MODEL. Its machine translations are "
-            "meaningless and must not be used as translations: it exists to test the pipeline.**",
-            "",
-        ]
+PUBLISHERS_LICENSE = "publishers-terms"
+"""``license_name`` on the card when no licence is given: the texts stay their publishers'."""
+MODEL_LINE = re.compile(r"^- `(?P<name>[^`]+)` (?P<version>\S+), sha256 `(?P<sha256>[0-9a-f]{64})`")
+SETTINGS_HEADING = "## Build settings"
+
+
+@dataclass(frozen=True)
+class SplitCounts:
+    """Rows of one split by origin, and the data files holding them (Parquet is what loads)."""
+
+    data_file: str
+    jsonl_file: str
+    origins: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.origins.values())
+
+
+def publishers_license(info: CorpusInfo) -> bool:
+    """No licence was given: the card points to a ``LICENSE`` file naming the publishers."""
+    return (info.description.get("settings", {}).get("license") or "other") == "other"
+
+
+def card_front_matter(info: CorpusInfo, splits: dict[str, SplitCounts]) -> dict:
+    license_id = info.description.get("settings", {}).get("license") or "other"
+    front: dict = {"pretty_name": f"{info.name} (English–Russian parallel corpus)", "license": license_id}
+    if publishers_license(info):
+        front |= {"license_name": PUBLISHERS_LICENSE, "license_link": "LICENSE"}
+    total = sum(counts.rows for counts in splits.values())
+    return front | {
+        "language": ["en", "ru"],
+        "task_categories": ["translation"],
+        "size_categories": [size_category(total)],
+        "configs": [
+            {
+                "config_name": "default",
+                "data_files": [{"split": split, "path": counts.data_file} for split, counts in splits.items()],
+            }
+        ],
+        "dataset_info": {
+            "features": features()._to_yaml_list(),
+            "splits": [{"name": split, "num_examples": counts.rows} for split, counts in splits.items()],
+        },
+    }
+
+
+def dataset_card(info: CorpusInfo, splits: dict[str, SplitCounts], documents: int) -> str:
+    """The card: YAML front matter the Hub reads, then what a person needs to trust the corpus.
+
+    Everything the manifest claims that a reader relies on (rows per split and origin, models
+    and their sha256, the test-model warning, the build settings) is stated here too, so that
+    ``verify`` can check the card, the manifest and the files against each other.
+    """
+    import yaml
+
+    front = yaml.safe_dump(card_front_matter(info, splits), sort_keys=False, allow_unicode=True, width=1000)
+    lines = ["---", front.rstrip("\n"), "---", "", f"# {info.name}", ""]
+    if any(model.test_model for model in info.models):
+        lines += [TEST_MODEL_BANNER, ""]
     lines += [
         f"A sentence-aligned English–Russian corpus built by `{TOOL}` {__version__} from "
-        f"{len(documents)} documents. Every row pairs an English and a Russian sentence "
+        f"{documents} documents. Every row pairs an English and a Russian sentence "
         "(`translation` column, the `datasets.Translation` feature).",
         "",
         "## How it was built",
@@ -213,16 +236,27 @@ def dataset_card(
             f"- `{m.name}` {m.version}, sha256 `{m.sha256}`" + (" — **test model**" if m.test_model else "")
             for m in info.models
         ]
+        lines += [
+            "",
+            "A model's sha256 is that of the `sha256sum` listing of the package's files, sorted by path "
+            "(see the toolkit's README), so anyone holding the package can recompute it.",
+        ]
     else:
         lines.append("- none (no machine translation in this corpus)")
     lines += ["", "## Rows", "", "| split | origin | pairs |", "| --- | --- | --- |"]
-    for split in splits:
-        for origin, count in sorted(Counter(pair.origin for pair in by_split[split]).items()):
-            lines.append(f"| {split} | {origin} | {count} |")
+    for split, counts in splits.items():
+        lines += [f"| {split} | {origin} | {count} |" for origin, count in sorted(counts.origins.items())]
+    settings = json.dumps(info.description.get("settings", {}), ensure_ascii=False, indent=2, sort_keys=True)
     lines += [
         "",
         "Splits are assigned per document by a hash of its id (80/10/10), so no document spans two "
         "splits; small corpora may have fewer than three splits.",
+        "",
+        SETTINGS_HEADING,
+        "",
+        "```json",
+        settings,
+        "```",
         "",
         "## Loading",
         "",
@@ -244,10 +278,60 @@ def dataset_card(
         "## License",
         "",
         "The source texts belong to their publishers (see each document's `source` and `url` in "
-        "`documents.jsonl`); check their terms before redistribution.",
+        "`documents.jsonl`"
+        + (" and `LICENSE`" if publishers_license(info) else "")
+        + "); check their terms before redistribution.",
         "",
     ]
     return "\n".join(lines)
+
+
+TEST_MODEL_BANNER = (
+    "**This corpus was built with a random-weight TEST MODEL. Its machine translations are "
+    "meaningless and must not be used as translations: it exists to test the pipeline.**"
+)
+
+
+def card_claims(card: str) -> dict:
+    """What a card states, read back for ``verify``: front matter, models, rows, settings, banner."""
+    import yaml
+
+    if not card.startswith("---\n") or "\n---\n" not in card[4:]:
+        raise ValueError("the card has no YAML front matter")
+    head, body = card[4:].split("\n---\n", 1)
+    front = yaml.safe_load(head) or {}
+    rows: dict[str, dict[str, int]] = {}
+    for match in re.finditer(r"^\| (\w+) \| (\w+) \| (\d+) \|$", body, re.MULTILINE):
+        rows.setdefault(match.group(1), {})[match.group(2)] = int(match.group(3))
+    settings_block = re.search(rf"^{SETTINGS_HEADING}\n\n```json\n(.*?)\n```", body, re.MULTILINE | re.DOTALL)
+    return {
+        "front": front,
+        "test_model_banner": TEST_MODEL_BANNER in body,
+        "models": [m.groupdict() for m in map(MODEL_LINE.match, body.splitlines()) if m],
+        "rows": rows,
+        "settings": json.loads(settings_block.group(1)) if settings_block else None,
+    }
+
+
+def license_text(documents: Sequence[Document]) -> str:
+    """``LICENSE`` for a corpus whose licence was not given: whose texts these are."""
+    from urllib.parse import urlsplit
+
+    hosts = sorted({urlsplit(d.url).netloc.lower() for d in documents if d.url and urlsplit(d.url).netloc})
+    without = sum(1 for d in documents if not d.url)
+    lines = [
+        "The texts in this corpus were published by others and remain theirs. Each document's origin",
+        "is recorded in documents.jsonl (source file and url). Check each publisher's terms before",
+        "redistributing; many government sites publish under CC BY 4.0, but not all, and not always.",
+        "",
+        "Machine translations (origin: machine) were made with the models named in README.md.",
+        "",
+        "Publishers (hosts of the documents' addresses):",
+        *(f"  {host}" for host in hosts),
+    ]
+    if without:
+        lines.append(f"  ({without} document(s) without an address: see their source in documents.jsonl)")
+    return "\n".join(lines) + "\n"
 
 
 def publish(
@@ -257,68 +341,30 @@ def publish(
     pairs: Sequence[Pair],
     split_keys: dict[str, str] | None = None,
 ) -> Path:
-    """Write the corpus into a sibling temporary folder, then move it into place.
+    """Write the corpus into a hidden sibling staging folder, then swap it into place.
 
     ``split_keys`` maps a document to the document whose split it shares (a translation goes
-    where its partner goes, so no aligned pair straddles two splits).
+    where its partner goes, so no aligned pair straddles two splits). ``output`` must have passed
+    ``destination.check_output``; the caller holds its ``output_lock``.
     """
     split_keys = split_keys or {}
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    return _publish_staged(output, info, documents, pairs, split_keys)
-
-
-class BuildLocked(AlignError):
-    """Another build is writing the same corpus."""
-
-
-@contextlib.contextmanager
-def output_lock(output: Path):
-    """Hold a lock on the corpus path for a whole build; refuse at once if it is taken.
-
-    The lock is an ``flock`` on a file in the cache named by the corpus's absolute path (nothing is
-    written beside the corpus before it is published). The kernel releases an ``flock`` when its
-    process dies, even by SIGKILL, so a killed build never leaves the corpus locked. Holding it,
-    we know no other build is running, so staging folders left by killed builds are removed.
-    """
-    import fcntl
-
-    from .models import cache_root
-
-    output = output.resolve()
-    locks = cache_root() / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    handle = open(locks / f"{hashlib.sha256(str(output).encode()).hexdigest()[:24]}.lock", "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(f"another build is writing {output} right now; try again when it has finished") from None
-        if output.parent.is_dir():
-            for pattern in (f".{output.name}.building-*", f".{output.name}.old-*"):
-                for leftover in output.parent.glob(pattern):
-                    shutil.rmtree(leftover, ignore_errors=True)
-        yield
-    finally:
-        handle.close()
-
-
-def _publish_staged(output, info, documents, pairs, split_keys) -> Path:
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    staging = staging_folder(output, "building")
     try:
         by_split: dict[str, list[Pair]] = {split: [] for split in SPLITS}
-        data_files: dict[str, str] = {}
         for pair in pairs:
             by_split[split_of(pair.doc_id)].append(pair)
         (staging / "data").mkdir()
         (staging / "exports").mkdir()
+        splits: dict[str, SplitCounts] = {}
         for split, rows in by_split.items():
             if not rows:
                 continue
             records = [pair.as_row() for pair in rows]
-            data_files[split] = _content_addressed(staging, split, "parquet", lambda path: write_parquet(path, records))
-            _content_addressed(staging, split, "jsonl", lambda path: write_jsonl(path, records))
+            data_file = _content_addressed(staging, split, "parquet", lambda path: write_parquet(path, records))
+            jsonl_file = _content_addressed(staging, split, "jsonl", lambda path: write_jsonl(path, records))
             write_moses(staging / "exports", split, rows)
+            splits[split] = SplitCounts(data_file, jsonl_file, dict(Counter(pair.origin for pair in rows)))
         write_tmx(staging / "exports" / "corpus.tmx", list(pairs))
         write_jsonl(
             staging / "documents.jsonl",
@@ -327,9 +373,17 @@ def _publish_staged(output, info, documents, pairs, split_keys) -> Path:
                 for document in documents
             ],
         )
-        (staging / "README.md").write_text(dataset_card(info, by_split, documents, data_files), encoding="utf-8")
-        write_manifest(staging, info.description)
-        _swap_into_place(staging, output)
+        (staging / "README.md").write_text(dataset_card(info, splits, len(documents)), encoding="utf-8")
+        if publishers_license(info):
+            (staging / "LICENSE").write_text(license_text(documents), encoding="utf-8")
+        description = info.description | {
+            "splits": {
+                split: {"rows": c.rows, "origins": c.origins, "files": [c.data_file, c.jsonl_file]}
+                for split, c in splits.items()
+            }
+        }
+        write_manifest(staging, description)
+        swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -347,75 +401,3 @@ def _content_addressed(folder: Path, split: str, suffix: str, write: Callable[[P
     name = f"data/{split}-{sha256_file(scratch)[:12]}.{suffix}"
     os.replace(scratch, folder / name)
     return name
-
-
-def _swap_into_place(staging: Path, output: Path) -> None:
-    """Put ``staging`` where ``output`` is, atomically: at no moment is there no corpus.
-
-    Linux exchanges two directories in one step (``renameat2`` with ``RENAME_EXCHANGE``); where
-    that is missing, two renames leave a short window, and the old corpus stays in a ``.old-``
-    sibling until the new one is in place.
-    """
-    os.chmod(staging, 0o755)
-    if not output.exists():
-        os.replace(staging, output)
-        return
-    if _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous corpus
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, retired / output.name)
-    os.replace(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
-    return result == 0
-
-
-class PushError(AlignError):
-    """Pushing to the Hugging Face Hub failed; the message says why in one line."""
-
-
-def push_to_hub(folder: Path, repo_id: str, token: str | None = None, private: bool = False) -> str:
-    """Upload a published corpus folder as a dataset repository; returns the commit URL.
-
-    The token comes from ``HF_TOKEN`` unless given. The folder is verified against its manifest
-    first, so what arrives on the Hub is exactly what the manifest describes.
-    """
-    from .manifest import verify
-
-    token = token or os.environ.get("HF_TOKEN")
-    if not token:
-        raise PushError("pushing needs a Hugging Face token in the HF_TOKEN environment variable")
-    if "/" not in repo_id or repo_id.count("/") != 1:
-        raise PushError(f"{repo_id!r}: a dataset repository is named 'owner/name'")
-    check = verify(folder)
-    if not check.ok:
-        raise PushError(f"{folder} does not match its manifest ({check.lines()[0]}); not pushing")
-    from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError
-
-    api = HfApi(token=token)
-    try:
-        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-        commit = api.upload_folder(
-            repo_id=repo_id,
-            repo_type="dataset",
-            folder_path=str(folder),
-            commit_message=f"Publish corpus with {TOOL} {__version__}",
-        )
-    except (HfHubHTTPError, OSError) as error:
-        raise PushError(f"push to {repo_id} failed: {str(error).splitlines()[0]}") from None
-    return str(getattr(commit, "commit_url", commit))

@@ -7,15 +7,29 @@ record converts to a JSON-ready ``dict`` with ``as_dict`` for the published file
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
 class Removal:
-    """A stretch of the raw text that normalisation dropped, with the rule that dropped it."""
+    """A stretch of the raw text that normalisation dropped, with the rule that dropped it.
+
+    ``text`` is what the stretch held, so the log can be read without the input file: for a line
+    rule the raw line, for a ``changed-by-<repair>`` entry the line before it was repaired, for
+    decoding repairs the bytes (``\\xff\\xfe``, ``\\x00 ×3``). It is cut to ``TEXT_CHARS``
+    characters and an ellipsis here, so every caller cuts the same way.
+    """
 
     start: int
     end: int
     reason: str
+    text: str = ""
+
+    TEXT_CHARS: ClassVar[int] = 200
+
+    def __post_init__(self) -> None:
+        if len(self.text) > self.TEXT_CHARS:
+            object.__setattr__(self, "text", self.text[: self.TEXT_CHARS] + "…")
 
 
 @dataclass(frozen=True)

@@ -73,45 +73,66 @@ def equal_length_batches(tokenized: Sequence[Sequence[str]], max_tokens: int) ->
 
 
 class TranslationCache:
-    """SQLite store of finished translations; safe to kill at any moment (SQLite journals)."""
+    """SQLite store of finished translations; safe to kill at any moment (SQLite journals).
+
+    An entry is keyed by the package's sha256, the direction, the decoding settings and the
+    source text, and carries a checksum over key and translation: an entry edited by hand (or
+    damaged on disk) no longer matches, is not served, and is translated again. ``rejected``
+    counts such entries. A cache is a speed-up, never a source of truth: ``verify --rebuild``
+    translates without it.
+    """
+
+    FILE = "translations-v2.sqlite"
+    SCHEMA = "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, target TEXT NOT NULL, checksum TEXT NOT NULL)"
+    LOOKUP_CHUNK = 500
 
     def __init__(self, path: Path | None = None):
-        self.path = path or cache_root() / "translations.sqlite"
+        self.path = path or cache_root() / self.FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.rejected = 0
         # A generous busy timeout: two builds may share one cache and take turns writing.
         self.connection = sqlite3.connect(self.path, timeout=120)
         try:
-            self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
-            )
+            self.connection.execute(self.SCHEMA)
             self.connection.execute("PRAGMA integrity_check").fetchone()
         except sqlite3.DatabaseError:
             self.connection.close()
             self.path.unlink(missing_ok=True)
             self.connection = sqlite3.connect(self.path, timeout=120)
-            self.connection.execute(
-                "CREATE TABLE translations (key TEXT PRIMARY KEY, target TEXT NOT NULL)"
-            )
+            self.connection.execute(self.SCHEMA)
 
     @staticmethod
     def key(scope: str, source: str) -> str:
-        return hashlib.sha256(f"{scope}\0{source}".encode()).hexdigest()
+        return hashlib.sha256(f"{scope}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    @staticmethod
+    def checksum(key: str, target: str) -> str:
+        return hashlib.sha256(f"{key}\0{target}".encode("utf-8", "surrogatepass")).hexdigest()
 
     def get_many(self, scope: str, sources: Sequence[str]) -> dict[str, str]:
+        keys = {self.key(scope, source): source for source in sources}
         found = {}
-        for source in sources:
-            row = self.connection.execute(
-                "SELECT target FROM translations WHERE key = ?", (self.key(scope, source),)
-            ).fetchone()
-            if row is not None:
-                found[source] = row[0]
+        names = list(keys)
+        for begin in range(0, len(names), self.LOOKUP_CHUNK):
+            chunk = names[begin : begin + self.LOOKUP_CHUNK]
+            rows = self.connection.execute(
+                f"SELECT key, target, checksum FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for key, target, checksum in rows:
+                if checksum == self.checksum(key, target):
+                    found[keys[key]] = target
+                else:
+                    self.rejected += 1
         return found
 
     def put_many(self, scope: str, pairs: dict[str, str]) -> None:
+        rows = []
+        for source, target in pairs.items():
+            key = self.key(scope, source)
+            rows.append((key, target, self.checksum(key, target)))
         with self.connection:
             self.connection.executemany(
-                "INSERT OR REPLACE INTO translations (key, target) VALUES (?, ?)",
-                [(self.key(scope, source), target) for source, target in pairs.items()],
+                "INSERT OR REPLACE INTO translations (key, target, checksum) VALUES (?, ?, ?)", rows
             )
 
     def close(self) -> None:

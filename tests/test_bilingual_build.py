@@ -5,7 +5,7 @@ import json
 from conftest import run_cli
 from fixtures.government_prose import ENGLISH, RUSSIAN
 
-from align.pairing import pair_documents, url_key
+from align.pairing import pair_documents, profile, url_key
 from align.records import Document
 
 
@@ -24,8 +24,8 @@ def test_content_pairing_needs_shared_anchors():
     english = Document("e1", "e.txt", None, None, "en", "\n".join(ENGLISH))
     russian = Document("r1", "r.txt", None, None, "ru", "\n".join(RUSSIAN))
     unrelated = Document("r2", "x.txt", None, None, "ru", "Кошка спит на диване весь день.\nСобака лает во дворе.")
-    pairs = pair_documents([english, unrelated, russian])
-    assert [(p.english.doc_id, p.russian.doc_id, p.method) for p in pairs] == [("e1", "r1", "content")]
+    pairs = pair_documents([profile(d) for d in (english, unrelated, russian)])
+    assert [(p.english, p.russian, p.method) for p in pairs] == [("e1", "r1", "content")]
 
 
 def test_build_publishes_human_pairs_without_any_model(tmp_path):

@@ -41,7 +41,10 @@ def test_loads_with_datasets_translation_feature(corpus):
 
 def test_card_and_documents(corpus):
     card = (corpus / "README.md").read_text(encoding="utf-8")
-    assert card.startswith("---\n") and "task_categories:" in card and "  - translation" in card
+    from align.publish import card_claims
+
+    front = card_claims(card)["front"]
+    assert front["task_categories"] == ["translation"] and front["language"] == ["en", "ru"]
     assert "**This corpus was built with a random-weight TEST MODEL" in card
     documents = [json.loads(line) for line in (corpus / "documents.jsonl").read_text().splitlines()]
     assert len(documents) == 5
@@ -94,7 +97,7 @@ def test_build_without_models_writes_nothing(tmp_path):
     output = tmp_path / "corpora" / "seeds-en-ru"
     result = run_cli("build", "--input", str(SEEDS), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")})
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "make models" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "python -m align models fetch" in result.stderr
     assert not output.exists()
     assert not (tmp_path / "corpora").exists() or not any((tmp_path / "corpora").iterdir())
 
@@ -148,12 +151,12 @@ def test_verify_rebuild_compares_byte_for_byte(corpus, test_store, tmp_path):
 
 
 def test_swap_replaces_the_corpus_in_one_step(tmp_path):
-    from align.publish import _exchange
+    from align.destination import exchange
 
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()
     new.mkdir()
     (old / "a").write_text("old")
     (new / "a").write_text("new")
-    assert _exchange(new, old)
+    assert exchange(new, old)
     assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"

@@ -48,7 +48,7 @@ def test_store_lists_archives_with_content_identity(use_store):
 def test_missing_direction_names_the_package_to_fetch(tmp_path):
     with pytest.raises(ModelError, match="translate-en_ru") as error:
         find_package("en", "ru", store=tmp_path)
-    assert "make models" in str(error.value) and "\n" not in str(error.value)
+    assert "python -m align models fetch" in str(error.value) and "\n" not in str(error.value)
 
 
 def test_install_into_store(tmp_path, test_store):

@@ -65,10 +65,12 @@ def hub():
 
 def test_push_uploads_every_file_with_the_token(hub, test_store, tmp_path):
     output = tmp_path / "corpus"
-    result = run_cli(
-        "build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "4", "--push", "me/corpus",
-        env={"ALIGN_MODELS": str(test_store), "HF_ENDPOINT": hub, "HF_TOKEN": "hf_test_token", "HF_HUB_DISABLE_TELEMETRY": "1"},
-    )
+    env = {"ALIGN_MODELS": str(test_store), "HF_ENDPOINT": hub, "HF_TOKEN": "hf_test_token", "HF_HUB_DISABLE_TELEMETRY": "1"}
+    args = ["build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "4", "--push", "me/corpus"]
+    refused = run_cli(*args, env=env)
+    assert refused.returncode == 1 and "TEST MODEL" in refused.stderr and "--allow-test-model" in refused.stderr
+    assert FakeHub.requests == []  # a test-model corpus goes nowhere by default
+    result = run_cli(*args, "--allow-test-model", env=env)
     assert result.returncode == 0, result.stderr
     assert "pushed to" in result.stderr
     local = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
@@ -83,11 +85,11 @@ def test_push_without_token_is_one_clear_line(tmp_path, test_store):
         env={"ALIGN_MODELS": str(test_store), "HF_TOKEN": "", "HF_ENDPOINT": "http://127.0.0.1:9"},
     )
     assert result.returncode != 0 and "HF_TOKEN" in result.stderr and "Traceback" not in result.stderr
-    assert (output / "manifest.json").is_file()  # the corpus itself was published before the push
+    assert not output.exists()  # found before the build, not after an hour of work
 
 
 def test_push_refuses_a_corpus_that_fails_verification(tmp_path, test_store, hub):
-    from align.publish import PushError, push_to_hub
+    from align.hub import PushError, push_to_hub
 
     output = tmp_path / "corpus"
     assert run_cli("build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "4",
