@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, progress
 from .budget import DEFAULT_DOCUMENT_SECONDS
 from .errors import AlignError
 from .names import printable_name, single_line
@@ -36,8 +36,13 @@ class UsageError(CliError):
 class Terminated(BaseException):
     """SIGTERM (sent by timeout, systemd, Kubernetes, Ray): unwind like Ctrl-C, cleaning up."""
 
+    received = False
+    """Set once the signal came: an extension module being imported at that moment turns the
+    exception into its own (``ImportError: initialization failed``), which still means this."""
+
 
 def _terminate(signum, frame):
+    Terminated.received = True
     raise Terminated()
 
 
@@ -124,34 +129,32 @@ def cmd_sentences(args: argparse.Namespace) -> int:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from .models import find_package
-    from .translate import (
-        ArgosTranslator,
-        DecodingSettings,
-        TranslationCache,
-        translate_keeping,
-    )
+    from .translate import ArgosTranslator, DecodingSettings, TranslationCache, select_device, translate_keeping
 
     if args.source == args.target:
         raise UsageError(f"--from and --to are both {args.source}; nothing to translate")
     lines = read_lines(args.file)
-    translator = ArgosTranslator(
-        find_package(args.source, args.target),
-        DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
-        cache=None if args.no_cache else TranslationCache(),
-        progress=sys.stderr.isatty(),
-    )
+    package = find_package(args.source, args.target)
     todo = list(dict.fromkeys(line for line in lines if line.strip()))
-    if args.keep_foreign:
-        from .langid import detect_many
-        from .pipeline import KEPT_VERBATIM
+    with progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", progress.wanted()) as bar:
+        translator = ArgosTranslator(
+            package,
+            DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
+            cache=None if args.no_cache else TranslationCache(),
+            device=select_device(args.device),
+            on_translated=bar.update,
+        )
+        if args.keep_foreign:
+            from .langid import detect_many
+            from .steps import KEPT_VERBATIM
 
-        keep = [
-            [(s.start, s.end) for s in detection.spans if s.lang in KEPT_VERBATIM[args.source]]
-            for detection in detect_many(todo)
-        ]
-        outputs = translate_keeping(translator, todo, keep)
-    else:
-        outputs = translator.translate(todo)
+            keep = [
+                [(s.start, s.end) for s in detection.spans if s.lang in KEPT_VERBATIM[args.source]]
+                for detection in detect_many(todo)
+            ]
+            outputs = translate_keeping(translator, todo, keep)
+        else:
+            outputs = translator.translate(todo)
     translated = dict(zip(todo, outputs))
     write_lines([translated.get(line, "") for line in lines])
     return 0
@@ -195,7 +198,6 @@ def machine_translation(source: list[str], args: argparse.Namespace) -> list[str
         package,
         DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
         cache=TranslationCache(),
-        progress=sys.stderr.isatty(),
     )
     return translator.translate(source)
 
@@ -273,7 +275,7 @@ def capped_decoding_length(value: int | None) -> int | None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildSettings, build
+    from .pipeline import BuildSettings, Execution, build
 
     if args.push:
         from .hub import push_target
@@ -287,6 +289,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             strict=args.strict,
             document_timeout=args.document_timeout or None,
             license=args.license,
+        ),
+        execution=Execution(
+            executor=args.executor, workers=args.workers, ray_address=args.ray_address, device=args.device
         ),
         use_cache=not args.no_cache,
     )
@@ -401,6 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     translate.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     translate.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), default="auto",
+        help="CTranslate2 device (default auto: CUDA when a GPU is visible, else the CPU)",
+    )
+    translate.add_argument(
         "--no-keep-foreign", dest="keep_foreign", action="store_false",
         help="translate everything; by default spans in another language (a Russian quote in English, "
         "an English name in Russian) and URLs are kept verbatim",
@@ -509,7 +518,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="licence of the texts, as a Hugging Face licence id (e.g. cc-by-4.0, which government.ru "
         "and kremlin.ru use); default 'other': the card points to a LICENSE file naming the publishers",
     )
-    build.add_argument("--no-cache", action="store_true", help="translate everything anew; do not read or write the cache")
+    build.add_argument(
+        "--no-cache", action="store_true",
+        help="translate everything anew and reuse no finished shard; do not read or write the cache",
+    )
+    build.add_argument(
+        "--executor", choices=("local", "ray"), default="local",
+        help="who runs the map steps: local (default: a process pool on this machine) or ray (a local "
+        "Ray cluster, or the one at --ray-address; needs `make install EXECUTOR=ray`). The published "
+        "bytes are the same either way",
+    )
+    build.add_argument(
+        "--workers", type=positive_int, metavar="N",
+        help="worker processes (local) or CPUs of a new local Ray cluster; default: the cores of this machine",
+    )
+    build.add_argument("--ray-address", metavar="ADDR", help="join the Ray cluster at ADDR (e.g. ray://head:10001)")
+    build.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), default="auto",
+        help="CTranslate2 device (default auto: CUDA when a GPU is visible); recorded in the manifest, "
+        "since GPU output need not equal CPU output bit for bit",
+    )
     build.add_argument(
         "--push", metavar="REPO",
         help="after publishing, upload the corpus to the Hugging Face Hub dataset repository REPO "
@@ -567,6 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         return fail(str(error))
     except Exception as error:  # the promise is one line, never a traceback
+        if Terminated.received:
+            return fail("terminated (SIGTERM); nothing half-written was left behind", 143, prefix="align: ")
         if full_disk(error):
             return fail(f"no space left on the device ({error}); free some space and run again")
         if os.environ.get("ALIGN_DEBUG"):

@@ -314,7 +314,15 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
     manifest can always be written and no name can forge a line in a log.
     """
     source = source or str(path)
-    data = _read_file(path, source)
+    return document_from_bytes(read_input(path, source), source)
+
+
+def document_from_bytes(data: bytes, source: str) -> RawDocument:
+    """The document in one input's bytes: decoded, header block parsed; ``SkippedInput`` if none.
+
+    Reading (``read_input``) and decoding are apart so that a build can read files in one process
+    and decode them in others, or on other machines, which never see the input folder.
+    """
     decoded = decode_input(data, source)
     if not decoded.text.strip():
         raise SkippedInput(source, "empty file")
@@ -333,7 +341,7 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
     )
 
 
-def _read_file(path: Path, source: str) -> bytes:
+def read_input(path: Path, source: str) -> bytes:
     """The bytes of a regular file of at most ``MAX_DOCUMENT_BYTES``, or ``SkippedInput``.
 
     The file is opened without blocking and checked before reading, so a named pipe cannot hang a
@@ -357,13 +365,13 @@ def _read_file(path: Path, source: str) -> bytes:
 
 
 def list_inputs(folder: Path, exclude: Path | None = None) -> list[Path]:
-    """The files of ``folder`` to read, in a stable order (sorted by relative path); see ``_walk``."""
-    return [item for _, item in _walk(folder, exclude) if isinstance(item, Path)]
+    """The files of ``folder`` to read, in a stable order (sorted by relative path); see ``walk_inputs``."""
+    return [item for _, item in walk_inputs(folder, exclude) if isinstance(item, Path)]
 
 
 def iter_documents(folder: Path, exclude: Path | None = None) -> Iterator[RawDocument | SkippedInput]:
     """Each input of ``folder`` read, or the reason it was skipped, in stable order."""
-    for relative, item in _walk(folder, exclude):
+    for relative, item in walk_inputs(folder, exclude):
         if isinstance(item, str):
             yield SkippedInput(relative, item)
             continue
@@ -373,7 +381,7 @@ def iter_documents(folder: Path, exclude: Path | None = None) -> Iterator[RawDoc
             yield skipped
 
 
-def _walk(folder: Path, exclude: Path | None = None) -> list[tuple[str, Path | str]]:
+def walk_inputs(folder: Path, exclude: Path | None = None) -> list[tuple[str, Path | str]]:
     """Everything below ``folder`` that may be input, as (relative posix path, the file to read or
     the reason it is not read), sorted by path.
 

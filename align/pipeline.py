@@ -1,53 +1,72 @@
-"""Wiring the stages into ``build``: input folder in, published corpus out.
+"""Wiring the stages into ``build``: input folder in, published corpus out, at any scale.
 
-Models are looked up before anything is written, so a build without models stops with one line and
-leaves no trace. Translation goes through the cache, so a rerun after an interruption only
-translates what was not finished.
+A build runs in five steps; the first, third and fourth are map steps over shards of documents
+(``align.steps``), run by an executor (this process, a process pool, or Ray) and written to shard
+files in the work area (``align.shards``); the others are global and see only small summaries:
+
+1. **prepare** (map): inputs are read here, in a stable order, cut into shards (a few dozen
+   documents or megabytes each) and sent, as bytes, to be decoded, normalised, segmented and
+   labelled; a shard returns its documents, sentences, manifest entries and pairing profiles;
+2. **pair** (global): duplicates are dropped (first by input order wins) and documents that
+   translate each other are paired, by URL or content, from their profiles; candidates are
+   confirmed by aligning their sentences (a map step);
+3. **align** (map): each shard's English documents are aligned with their Russian partners;
+4. **translate**: the other sentences go through the cache and the translation engine (CTranslate2
+   here, or a pool of Ray actors) and become machine rows;
+5. **publish** (global, streaming): shards are read back in order into the corpus files.
+
+Memory is bounded by the shard size and the models, not by the corpus. Every shard is keyed by
+what its content depends on, so a killed build that is run again reuses the finished shards, and
+since every step's output is independent of which worker ran it, the published bytes are the same
+for one worker or many, local or Ray, interrupted or not.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__, progress
-from .aligner import align
-from .budget import DEFAULT_DOCUMENT_SECONDS, OverBudget, time_budget
+from .budget import DEFAULT_DOCUMENT_SECONDS
 from .destination import TOOL, check_output, output_lock, staging_folder
 from .errors import AlignError
+from .executors import TaskFailed, make_executor
 from .hashing import sha256_file
-from .ingest import RawDocument, SkippedInput, iter_documents
-from .langid import label_segments
+from .ingest import SkippedInput, read_input, walk_inputs
 from .models import PackageNotFound, find_package, missing_packages_message, store_root
 from .names import printable_name
-from .normalise import normalise
-from .pairing import DocumentPair, alignment_agreement, pair_documents, profile
-from .publish import CorpusInfo, publish
-from .records import Document, Pair, Segment, Span
-from .segment import segment_document
-from .translate import (
-    ArgosTranslator,
-    DecodingSettings,
-    TranslationCache,
-    Translator,
-    translate_keeping,
+from .pairing import DocumentPair, PairingProfile, pair_documents
+from .publish import CorpusInfo, features, publish
+from .records import Segment
+from .shards import WorkArea, documents_table, segments_from, segments_table, shard_key
+from .steps import (
+    TARGET,
+    AlignTask,
+    ConfirmTask,
+    InputUnit,
+    PreparedShard,
+    PrepareTask,
+    align_shard,
+    confirm_candidates,
+    kept_spans,
+    machine_rows,
+    prepare_shard,
 )
+from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator, select_device, translate_keeping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
-TARGET = {"en": "ru", "ru": "en"}
-KEPT_VERBATIM = {"en": {"ru", "other", "und"}, "ru": {"en", "other", "und"}}
-"""Span languages a translation from each source language keeps as they are (``und``: URLs)."""
-
-
-def kept_spans(segment: Segment) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in segment.spans if s.lang in KEPT_VERBATIM.get(segment.lang, ())]
 
 
 class BuildError(AlignError):
     """A build that cannot go on; the message is one line for the user."""
+
+
+class MissingModels(BuildError):
+    """Translation packages the build needs are not installed; the build leaves no trace."""
 
 
 MAX_DECODING_LENGTH = 1024
@@ -66,213 +85,35 @@ class BuildSettings:
     license: str = "other"
 
 
+@dataclass(frozen=True)
+class Execution:
+    """How a build runs; none of it changes the published bytes (on the CPU)."""
+
+    executor: str = "local"
+    workers: int | None = None
+    ray_address: str | None = None
+    device: str = "auto"
+    shard_documents: int = 64
+    shard_bytes: int = 8 << 20
+
+
 @dataclass
-class Prepared:
-    """Documents normalised, segmented and labelled, with what was skipped on the way."""
+class Shard:
+    """What the global steps know of one prepared shard: never its texts."""
 
-    documents: list[Document] = field(default_factory=list)
-    segments: dict[str, list[Segment]] = field(default_factory=dict)
-    inputs: list[dict] = field(default_factory=list)
-    skipped: list[SkippedInput] = field(default_factory=list)
+    index: int
+    key: str
+    entries: list[dict]
+    profiles: list[PairingProfile]
+    languages: dict[str, dict[str, int]]
+    """Sentences per language, by document."""
+    rows_key: str | None = None
+    origins: dict[str, int] = field(default_factory=dict)
+    """Published rows by origin (``human``, ``machine``)."""
 
-
-def prepare(
-    input_dir: Path,
-    exclude: Path | None = None,
-    document_timeout: float | None = DEFAULT_DOCUMENT_SECONDS,
-    show_progress: bool = False,
-) -> Prepared:
-    """Read, normalise, segment and label every input; skipped inputs keep their reason.
-
-    Each document gets ``document_timeout`` seconds; a document that takes longer, or that has
-    no English or Russian sentence left, is skipped and reported rather than published empty.
-    """
-    prepared = Prepared()
-    seen: set[str] = set()
-    with progress.bar(None, "read", "doc", show_progress) as bar:
-        for item in iter_documents(input_dir, exclude=exclude):
-            bar.update(1)
-            if isinstance(item, SkippedInput):
-                _skip(prepared, {"path": item.path}, item.reason)
-                continue
-            entry = _input_entry(item)
-            try:
-                with time_budget(document_timeout):
-                    document = normalise(item)
-                    segments = label_segments(segment_document(document))
-            except OverBudget:
-                _skip(prepared, entry, "timeout", budget_seconds=document_timeout)
-                continue
-            if document.doc_id in seen:
-                _skip(prepared, entry, f"same text as document {document.doc_id}")
-                continue
-            if not any(segment.lang in TARGET for segment in segments):
-                _skip(prepared, entry, "no English or Russian sentence after normalisation")
-                continue
-            seen.add(document.doc_id)
-            prepared.inputs.append(dict(entry, doc_id=document.doc_id))
-            prepared.documents.append(document)
-            prepared.segments[document.doc_id] = segments
-    return prepared
-
-
-def _skip(prepared: Prepared, entry: dict, reason: str, **details) -> None:
-    prepared.inputs.append(entry | {"status": "skipped", "reason": reason} | details)
-    prepared.skipped.append(SkippedInput(entry["path"], reason))
-
-
-def _input_entry(raw: RawDocument) -> dict:
-    entry = {"path": raw.source, "sha256": raw.source_sha256, "status": "used", "encoding": raw.encoding}
-    if raw.repairs:
-        entry["repairs"] = len(raw.repairs)
-    return entry
-
-
-def needed_directions(prepared: Prepared, documents: list[Document]) -> list[tuple[str, str]]:
-    langs = {segment.lang for document in documents for segment in prepared.segments[document.doc_id]}
-    return [(lang, TARGET[lang]) for lang in ("en", "ru") if lang in langs]
-
-
-def load_translators(
-    directions: list[tuple[str, str]], settings: BuildSettings, show_progress: bool, use_cache: bool = True
-) -> dict[str, Translator]:
-    """One translator per needed direction; every missing package is named in one message.
-
-    Packages are looked up before the cache is opened, so a build without models writes nothing.
-    """
-    packages, missing = {}, []
-    for source, target in directions:
-        try:
-            packages[source] = find_package(source, target)
-        except PackageNotFound:
-            missing.append((source, target))
-    if missing:
-        raise BuildError(missing_packages_message(missing, store_root()))
-    cache = TranslationCache() if use_cache else None
-    decoding = DecodingSettings(max_decoding_length=settings.max_decoding_length)
-    return {
-        source: ArgosTranslator(package, decoding, cache=cache, progress=show_progress)
-        for source, package in packages.items()
-    }
-
-
-def machine_pairs(prepared: Prepared, documents: list[Document], translators: dict[str, Translator]) -> list[Pair]:
-    """One row per English or Russian sentence, translated into the other language (1-1 beads)."""
-    translations: dict[str, dict[str, str]] = {}
-    for source, translator in translators.items():
-        unique = {s.text: kept_spans(s) for d in documents for s in prepared.segments[d.doc_id] if s.lang == source}
-        texts = list(unique)
-        translations[source] = dict(zip(texts, translate_keeping(translator, texts, [unique[t] for t in texts])))
-    pairs = []
-    for document in documents:
-        for segment in prepared.segments[document.doc_id]:
-            translator = translators.get(segment.lang)
-            if translator is None:
-                continue
-            translated = translations[segment.lang][segment.text]
-            en, ru = (segment.text, translated) if segment.lang == "en" else (translated, segment.text)
-            pairs.append(
-                Pair(
-                    id=f"{document.doc_id}-{segment.index:05d}",
-                    doc_id=document.doc_id,
-                    en=en,
-                    ru=ru,
-                    src_lang=segment.lang,
-                    origin="machine",
-                    model=translator.model,
-                    score=None,
-                    src_index=[segment.index],
-                    tgt_index=[segment.index],
-                    spans=list(segment.spans),
-                    mixed=segment.mixed,
-                )
-            )
-    return pairs
-
-
-def confirm_pairs(prepared: Prepared, candidates) -> list[float]:
-    """How well each candidate (English id, Russian id) aligns sentence by sentence."""
-    texts = {doc_id: [s.text for s in segments if s.lang != "und"] for doc_id, segments in prepared.segments.items()}
-    return [alignment_agreement(texts[en], texts[ru]) for en, ru in candidates]
-
-
-def human_pairs(prepared: Prepared, pair: DocumentPair, translator: Translator | None) -> list[Pair]:
-    """Aligned sentences of a document and its translation: one row per bead with both sides.
-
-    Which side is the original is not known, so ``src_lang`` is null. A real (not test) en→ru
-    model, when loaded, helps the aligner; sentences left unaligned are not published.
-    """
-    english = [s for s in prepared.segments[pair.english] if s.lang != "und"]
-    russian = [s for s in prepared.segments[pair.russian] if s.lang != "und"]
-    source_texts = [s.text for s in english]
-    translated = None
-    if translator is not None and translator.model is not None and not translator.model.test_model:
-        translated = translator.translate(source_texts)
-    beads = align(source_texts, [s.text for s in russian], "en", "ru", translated_source=translated)
-    rows = []
-    for number, bead in enumerate(b for b in beads if b.src and b.tgt):
-        en_side = [english[i] for i in bead.src]
-        ru_side = [russian[j] for j in bead.tgt]
-        rows.append(
-            Pair(
-                id=f"{pair.english}-{pair.russian[:8]}-{number:05d}",
-                doc_id=pair.english,
-                en=" ".join(s.text for s in en_side),
-                ru=" ".join(s.text for s in ru_side),
-                src_lang=None,
-                origin="human",
-                model=None,
-                score=bead.score,
-                src_index=[s.index for s in en_side],
-                tgt_index=[s.index for s in ru_side],
-                spans=_joined_spans(en_side),
-                mixed=any(s.mixed for s in en_side + ru_side),
-            )
-        )
-    return rows
-
-
-def _joined_spans(segments: list[Segment]) -> list[Span]:
-    """Spans of segments joined with single spaces, offsets shifted into the joined text."""
-    spans, offset = [], 0
-    for segment in segments:
-        spans.extend(Span(s.start + offset, s.end + offset, s.lang) for s in segment.spans)
-        offset += len(segment.text) + 1
-    return spans
-
-
-def rebuild_matches(corpus: Path, input_dir: Path) -> list[str]:
-    """Rebuild ``corpus`` from ``input_dir`` with its recorded settings; list what differs.
-
-    The rebuild translates without the cache: a cache entry is a claim like any other, and a
-    rebuild that trusted it could vouch for an edited translation.
-    """
-    import json
-    import shutil
-
-    from .manifest import MANIFEST
-
-    manifest = json.loads((corpus / MANIFEST).read_text(encoding="utf-8"))
-    recorded = manifest.get("settings", {})
-    known = {name: recorded[name] for name in BuildSettings.__dataclass_fields__ if name in recorded}
-    settings = BuildSettings(**(known | {"name": recorded.get("name") or corpus.name}))
-    corpus = corpus.resolve()
-    with output_lock(corpus):
-        scratch = staging_folder(corpus, "rebuild")
-        try:
-            rebuilt = _build(
-                input_dir, scratch / corpus.name, settings, False, None, lambda line: None, use_cache=False
-            )
-            mine = json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8"))
-            differences = [
-                f"differs: {name}" for name in sorted(set(manifest["outputs"]) | set(mine["outputs"]))
-                if manifest["outputs"].get(name) != mine["outputs"].get(name)
-            ]
-            if (rebuilt / MANIFEST).read_bytes() != (corpus / MANIFEST).read_bytes() and not differences:
-                differences.append(f"differs: {MANIFEST} (inputs, models, lock file or settings)")
-            return differences
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+    @property
+    def doc_ids(self) -> list[str]:
+        return list(dict.fromkeys(entry["doc_id"] for entry in self.entries if "doc_id" in entry))
 
 
 def report_to_stderr(line: str) -> None:
@@ -283,6 +124,7 @@ def build(
     input_dir: Path,
     output_dir: Path | str,
     settings: BuildSettings = BuildSettings(),
+    execution: Execution = Execution(),
     show_progress: bool | None = None,
     translators: dict[str, Translator] | None = None,
     report: Callable[[str], None] = report_to_stderr,
@@ -290,72 +132,432 @@ def build(
 ) -> Path:
     """Run the whole pipeline; ``translators`` (by source language) replaces the model store.
 
-    Everything that can be checked cheaply is checked before any work: the input folder, the
+    Everything that can be checked cheaply is checked before any work: the input folder and the
     output path (only a missing path, an empty folder or an earlier corpus of ours is replaced).
     """
     if not input_dir.is_dir():
         raise BuildError(f"{printable_name(str(input_dir))}: no such folder")
     output = check_output(output_dir, input_dir)
-    if show_progress is None:
-        show_progress = progress.wanted()
     with output_lock(output):
-        return _build(input_dir, output, settings, show_progress, translators, report, use_cache)
+        return Build(input_dir, output, settings, execution, show_progress, translators, report, use_cache).run()
 
 
-def _build(input_dir, output_dir, settings, show_progress, translators, report, use_cache=True) -> Path:
-    prepared = prepare(input_dir, exclude=output_dir, document_timeout=settings.document_timeout, show_progress=show_progress)
-    for skipped in prepared.skipped:
-        report(f"skipped {skipped.path}: {skipped.reason}")
-    for entry in prepared.inputs:
-        if entry.get("repairs"):
-            report(f"repaired {entry['path']}: {entry['repairs']} damaged stretch(es) (see documents.jsonl)")
-    if settings.strict and prepared.skipped:
-        raise BuildError(f"{len(prepared.skipped)} input file(s) skipped and --strict was given")
-    if not prepared.documents:
-        raise BuildError(f"{printable_name(str(input_dir))}: no usable documents")
-    document_pairs = pair_documents([profile(d) for d in prepared.documents], confirm=lambda c: confirm_pairs(prepared, c))
-    paired = {doc_id for p in document_pairs for doc_id in (p.english, p.russian)}
-    unpaired = [d for d in prepared.documents if d.doc_id not in paired]
-    if translators is None:
-        translators = load_translators(needed_directions(prepared, unpaired), settings, show_progress, use_cache)
-    pairs = [row for p in document_pairs for row in human_pairs(prepared, p, translators.get("en"))]
-    pairs += machine_pairs(prepared, unpaired, translators)
-    if not pairs:
-        raise BuildError(
-            f"nothing to publish: {len(prepared.documents)} document(s) gave no sentence pairs; "
-            "the previous corpus, if any, is left as it was"
+def rebuild_matches(corpus: Path, input_dir: Path, execution: Execution = Execution()) -> list[str]:
+    """Rebuild ``corpus`` from ``input_dir`` with its recorded settings; list what differs.
+
+    The rebuild translates without the cache and reuses no shard: a cache entry is a claim like
+    any other, and a rebuild that trusted it could vouch for an edited translation. A rebuild on
+    another device than the corpus was built on is named as such.
+    """
+    import json
+    import shutil
+
+    from .manifest import MANIFEST
+
+    if not input_dir.is_dir():
+        raise BuildError(f"{printable_name(str(input_dir))}: no such folder")
+    manifest = json.loads((corpus / MANIFEST).read_text(encoding="utf-8"))
+    recorded = manifest.get("settings", {})
+    known = {name: recorded[name] for name in BuildSettings.__dataclass_fields__ if name in recorded}
+    settings = BuildSettings(**(known | {"name": recorded.get("name") or corpus.name}))
+    corpus = corpus.resolve()
+    with output_lock(corpus):
+        scratch = staging_folder(corpus, "rebuild")
+        try:
+            rebuilt = Build(input_dir, scratch / corpus.name, settings, execution, False, None, lambda line: None, False).run()
+            mine = json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8"))
+            differences = [
+                f"differs: {name}" for name in sorted(set(manifest["outputs"]) | set(mine["outputs"]))
+                if manifest["outputs"].get(name) != mine["outputs"].get(name)
+            ]
+            if (rebuilt / MANIFEST).read_bytes() != (corpus / MANIFEST).read_bytes() and not differences:
+                differences.append(f"differs: {MANIFEST} (inputs, models, lock file or settings)")
+            then, now = manifest.get("translation"), mine.get("translation")
+            if differences and then and now and then != now:
+                differences.append(
+                    f"note: built on {then['device']}/{then['compute_type']}, rebuilt on "
+                    f"{now['device']}/{now['compute_type']}; translations on another device need not be identical"
+                )
+            return differences
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+class Build:
+    """One build: its settings, executor and work area, and the steps in order."""
+
+    def __init__(self, input_dir, output, settings, execution, show_progress, translators, report, use_cache):
+        self.input_dir, self.output = input_dir, output
+        self.settings, self.execution = settings, execution
+        self.show_progress = progress.wanted() if show_progress is None else show_progress
+        self.translators = translators
+        self.report = report
+        self.use_cache = use_cache
+        self.reused = 0
+
+    def run(self) -> Path:
+        work = WorkArea.for_output(self.output, reuse=self.use_cache)
+        self.work = work
+        try:
+            with make_executor(self.execution.executor, self.execution.workers, self.execution.ray_address) as executor:
+                self.executor = executor
+                shards = self.prepare()
+                kept = self.deduplicate(shards)
+                self.check_inputs(shards, kept)
+                pairs = self.pair(shards, kept)
+                translators = self.load_translators(shards, kept, pairs)
+                self.rows(shards, kept, pairs, translators)
+            result = self.publish(shards, kept, pairs, translators)
+        except MissingModels:
+            work.remove()  # the message promises that nothing was written
+            raise
+        except BaseException:
+            if work.temporary:
+                work.remove()
+            raise
+        work.remove()
+        return result
+
+    # --------------------------------------------------------------------------------- prepare
+
+    def units(self) -> Iterator[InputUnit]:
+        """Every input, read here in a stable order: its bytes, or why they could not be read."""
+        for relative, item in walk_inputs(self.input_dir, exclude=self.output):
+            if isinstance(item, str):
+                yield InputUnit(printable_name(relative), None, item)
+                continue
+            try:
+                yield InputUnit.read(relative, read_input(item, relative))
+            except SkippedInput as skipped:
+                yield InputUnit(skipped.path, None, skipped.reason)
+
+    def planned_prepare(self) -> Iterator[tuple[str, PrepareTask | None]]:
+        group: list[InputUnit] = []
+        size = 0
+        for unit in self.units():
+            group.append(unit)
+            size += len(unit.data or b"")
+            if len(group) >= self.execution.shard_documents or size >= self.execution.shard_bytes:
+                yield self.prepare_task(group)
+                group, size = [], 0
+        if group:
+            yield self.prepare_task(group)
+
+    def prepare_task(self, units: list[InputUnit]) -> tuple[str, PrepareTask | None]:
+        timeout = self.settings.document_timeout
+        key = shard_key("prepare", timeout, [(u.source, u.digest, u.skipped) for u in units])
+        return key, None if self.work.done("prepare", key) else PrepareTask(tuple(units), timeout)
+
+    def prepare(self) -> list[Shard]:
+        shards: list[Shard] = []
+        with progress.bar(None, "read", "doc", self.show_progress) as bar:
+            for key, task, result in self.resumable(prepare_shard, self.planned_prepare()):
+                if isinstance(result, TaskFailed):
+                    result = self.prepare_alone(task, result)
+                if result is not None:
+                    complete = not any(entry.get("reason", "").startswith("error: worker") for entry in result.entries)
+                    summary = shard_summary(result)
+                    if complete:
+                        tables = {"documents": documents_table(result.documents), "segments": segments_table(result.segments)}
+                        self.work.write("prepare", key, tables, summary)
+                else:
+                    summary = self.work.summary("prepare", key)
+                    self.reused += 1
+                shards.append(shard_from_summary(len(shards), key, summary))
+                bar.update(len(shards[-1].entries))
+        return shards
+
+    def prepare_alone(self, task: PrepareTask, failure: TaskFailed):
+        """A shard whose worker died: each input again on its own; the one that kills is skipped."""
+        self.report(f"a worker died preparing {task.units[0].source} … {task.units[-1].source} ({failure.reason}); retrying one by one")
+        merged = None
+        singles = [PrepareTask((unit,), task.document_timeout) for unit in task.units]
+        for unit, result in zip(task.units, self.executor.map(prepare_shard, singles)):
+            if isinstance(result, TaskFailed):
+                entry = {"path": unit.source, "status": "skipped", "reason": f"error: worker died ({failure.reason})"}
+                result = PreparedShard(entries=[entry])
+            if merged is None:
+                merged = result
+            else:
+                merged.entries += result.entries
+                merged.documents += result.documents
+                merged.segments += result.segments
+                merged.profiles += result.profiles
+        return merged
+
+    def resumable(self, function, planned: Iterable[tuple[str, object | None]]) -> Iterator[tuple[str, object, object]]:
+        """``(key, task, result)`` in plan order; finished shards (task ``None``) are not run.
+
+        The executor pulls tasks ahead of the results it yields; ``order`` remembers every planned
+        shard as it is pulled, so the finished ones come out in their place between results.
+        """
+        order: deque = deque()
+
+        def todo():
+            for key, task in planned:
+                order.append((key, task))
+                if task is not None:
+                    yield task
+
+        for result in self.executor.map(function, todo()):
+            while order[0][1] is None:
+                key, _ = order.popleft()
+                yield key, None, None
+            key, task = order.popleft()
+            yield key, task, result
+        for key, _ in order:
+            yield key, None, None
+
+    # --------------------------------------------------------------------------- global steps
+
+    def deduplicate(self, shards: list[Shard]) -> dict[str, int]:
+        """Each document's shard; a later copy of the same text is skipped with its reason."""
+        kept: dict[str, int] = {}
+        for shard in shards:
+            for entry in shard.entries:
+                doc_id = entry.get("doc_id")
+                if doc_id is None:
+                    continue
+                if doc_id in kept:
+                    entry.pop("doc_id")
+                    entry.update(status="skipped", reason=f"same text as document {doc_id}")
+                else:
+                    kept[doc_id] = shard.index
+        return kept
+
+    def check_inputs(self, shards: list[Shard], kept: dict[str, int]) -> None:
+        skipped = [entry for shard in shards for entry in shard.entries if entry["status"] == "skipped"]
+        for entry in skipped:
+            self.report(f"skipped {entry['path']}: {entry['reason']}")
+        for shard in shards:
+            for entry in shard.entries:
+                if entry.get("repairs"):
+                    self.report(f"repaired {entry['path']}: {entry['repairs']} damaged stretch(es) (see documents.jsonl)")
+        if self.settings.strict and skipped:
+            raise BuildError(f"{len(skipped)} input file(s) skipped and --strict was given")
+        if not kept:
+            raise BuildError(f"{printable_name(str(self.input_dir))}: no usable documents")
+
+    def pair(self, shards: list[Shard], kept: dict[str, int]) -> list[DocumentPair]:
+        profiles = {p.doc_id: p for shard in shards for p in shard.profiles if kept.get(p.doc_id) == shard.index}
+        return pair_documents(list(profiles.values()), confirm=lambda candidates: self.confirm(shards, kept, candidates))
+
+    def confirm(self, shards, kept, candidates) -> list[float]:
+        chunks = [tuple(candidates[begin : begin + 64]) for begin in range(0, len(candidates), 64)]
+
+        def tasks():
+            for chunk in chunks:
+                segments = self.segments_of(shards, kept, {doc for pair in chunk for doc in pair})
+                yield ConfirmTask(chunk, {doc: [s.text for s in found] for doc, found in segments.items()})
+
+        scores: list[float] = []
+        for chunk, result in zip(chunks, self.executor.map(confirm_candidates, tasks())):
+            scores += [0.0] * len(chunk) if isinstance(result, TaskFailed) else result
+        return scores
+
+    def segments_of(self, shards: list[Shard], kept: dict[str, int], doc_ids) -> dict[str, list[Segment]]:
+        """Sentences with a known language of ``doc_ids``, read from their shards."""
+        wanted: dict[int, list[str]] = {}
+        for doc_id in doc_ids:
+            wanted.setdefault(kept[doc_id], []).append(doc_id)
+        found: dict[str, list[Segment]] = {doc_id: [] for doc_id in doc_ids}
+        for index, ids in sorted(wanted.items()):
+            table = self.work.table("prepare", shards[index].key, "segments", filters=[("doc_id", "in", ids)])
+            for segment in segments_from(table):
+                if segment.lang != "und":
+                    found[segment.doc_id].append(segment)
+        for segments in found.values():
+            segments.sort(key=lambda s: s.index)
+        return found
+
+    # ------------------------------------------------------------------------------ translation
+
+    def load_translators(self, shards, kept, pairs) -> dict[str, Translator]:
+        """One translator per needed direction; every missing package is named in one message.
+
+        Packages are looked up before the cache is opened, so a build without models writes
+        nothing to the cache.
+        """
+        if self.translators is not None:
+            return self.translators
+        paired = {doc for pair in pairs for doc in (pair.english, pair.russian)}
+        languages = {
+            lang
+            for shard in shards
+            for doc_id, counts in shard.languages.items()
+            if kept.get(doc_id) == shard.index and doc_id not in paired
+            for lang in counts
+        }
+        directions = [(lang, TARGET[lang]) for lang in ("en", "ru") if lang in languages]
+        packages, missing = {}, []
+        for source, target in directions:
+            try:
+                packages[source] = find_package(source, target)
+            except PackageNotFound:
+                missing.append((source, target))
+        if missing:
+            raise MissingModels(missing_packages_message(missing, store_root()))
+        cache = TranslationCache() if self.use_cache else None
+        decoding = DecodingSettings(max_decoding_length=self.settings.max_decoding_length)
+        self.device = select_device(self.execution.device) if packages else None
+        return {
+            source: ArgosTranslator(
+                package, decoding, cache=cache, engine=self.executor.engine(package.path, decoding, self.device)
+            )
+            for source, package in packages.items()
+        }
+
+    # ------------------------------------------------------------------------------------ rows
+
+    def rows(self, shards, kept, pairs, translators) -> None:
+        """Aligned and translated rows of every shard, written to the work area in order."""
+        import pyarrow as pa
+
+        paired = {doc for pair in pairs for doc in (pair.english, pair.russian)}
+        by_shard: dict[int, list[tuple[str, str]]] = {}
+        for pair in pairs:
+            by_shard.setdefault(kept[pair.english], []).append((pair.english, pair.russian))
+        identity = {
+            lang: [t.model.as_dict() if t.model else type(t).__name__, getattr(t, "settings", None) and t.settings.cache_key()]
+            for lang, t in translators.items()
+        }
+        helper = translators.get("en")
+        mt_helps = helper is not None and helper.model is not None and not helper.model.test_model
+        own = {
+            shard.index: [d for d in shard.doc_ids if kept.get(d) == shard.index and d not in paired] for shard in shards
+        }
+        for shard in shards:
+            shard.rows_key = shard_key("rows", shard.key, by_shard.get(shard.index, []), own[shard.index], identity, mt_helps)
+
+        def planned():
+            for shard in shards:
+                if self.work.done("rows", shard.rows_key):
+                    yield shard.rows_key, None
+                    continue
+                shard_pairs = by_shard.get(shard.index, [])
+                segments = self.segments_of(shards, kept, {doc for pair in shard_pairs for doc in pair})
+                translated = None
+                if mt_helps and shard_pairs:
+                    translated = {en: helper.translate([s.text for s in segments[en]]) for en, _ in shard_pairs}
+                yield shard.rows_key, AlignTask(tuple(shard_pairs), segments, translated)
+
+        total = sum(
+            counts.get(lang, 0)
+            for shard in shards
+            for doc_id, counts in shard.languages.items()
+            if doc_id in own[shard.index]
+            for lang in translators
         )
-    used = {row.model for row in pairs if row.model}
-    models = sorted(used, key=lambda m: (m.name, m.sha256))
-    name = settings.name or output_dir.name
-    description = {
-        "tool": {"name": TOOL, "version": __version__},
-        "settings": asdict(settings) | {"name": name},
-        "inputs": prepared.inputs,
-        "models": [model.as_dict() for model in models],
-        "test_model": any(model.test_model for model in models),
-        "lock_file": {"path": "uv.lock", "sha256": sha256_file(LOCK_FILE)}
-        if LOCK_FILE.is_file()
-        else None,
-        "document_pairs": [
-            {"en": p.english, "ru": p.russian, "method": p.method, "similarity": p.similarity}
-            for p in document_pairs
-        ],
-        "counts": {
-            "documents": len(prepared.documents),
-            "pairs": len(pairs),
-            "human_pairs": sum(row.origin == "human" for row in pairs),
-            "machine_pairs": sum(row.origin == "machine" for row in pairs),
-            "skipped": len(prepared.skipped),
-        },
+        by_key = {shard.rows_key: shard for shard in shards}
+        with progress.bar(total, "translate", "sent", self.show_progress) as bar:
+            for key, task, aligned in self.resumable(align_shard, planned()):
+                shard = by_key[key]
+                if task is None:
+                    shard.origins = self.work.summary("rows", key)["origins"]
+                    self.reused += 1
+                elif isinstance(aligned, TaskFailed):
+                    raise BuildError(f"aligning the documents of {shard.entries[0]['path']} failed: {aligned.reason}")
+                else:
+                    machine = self.translate(shards, kept, own[shard.index], translators)
+                    records = [row.as_row() for row in aligned + machine]
+                    shard.origins = {"human": len(aligned), "machine": len(machine)}
+                    table = pa.Table.from_pylist(records, schema=features().arrow_schema)
+                    self.work.write("rows", key, {"rows": table}, {"origins": shard.origins})
+                bar.update(sum(shard.languages.get(d, {}).get(lang, 0) for d in own[shard.index] for lang in translators))
+
+    def translate(self, shards, kept, doc_ids: list[str], translators) -> list:
+        """Machine rows of the unpaired documents ``doc_ids`` (one shard's)."""
+        if not doc_ids or not translators:
+            return []
+        segments = self.segments_of(shards, kept, doc_ids)
+        ordered = [s for doc in doc_ids for s in segments[doc]]
+        translations: dict[str, dict[str, str]] = {}
+        for source, translator in translators.items():
+            unique = {s.text: kept_spans(s) for s in ordered if s.lang == source}
+            texts = list(unique)
+            translations[source] = dict(zip(texts, translate_keeping(translator, texts, [unique[t] for t in texts])))
+        return machine_rows(ordered, translations, {lang: t.model for lang, t in translators.items()})
+
+    # --------------------------------------------------------------------------------- publish
+
+    def publish(self, shards, kept, pairs, translators) -> Path:
+        origins = {origin: sum(shard.origins.get(origin, 0) for shard in shards) for origin in ("human", "machine")}
+        total = sum(origins.values())
+        documents = len(kept)
+        if not total:
+            raise BuildError(
+                f"nothing to publish: {documents} document(s) gave no sentence pairs; "
+                "the previous corpus, if any, is left as it was"
+            )
+        models = sorted({t.model for t in translators.values() if t.model}, key=lambda m: (m.name, m.sha256))
+        name = self.settings.name or self.output.name
+        entries = [entry for shard in shards for entry in shard.entries]
+        description = {
+            "tool": {"name": TOOL, "version": __version__},
+            "settings": asdict(self.settings) | {"name": name},
+            "inputs": entries,
+            "models": [model.as_dict() for model in models],
+            "test_model": any(model.test_model for model in models),
+            "lock_file": {"path": "uv.lock", "sha256": sha256_file(LOCK_FILE)} if LOCK_FILE.is_file() else None,
+            "document_pairs": [
+                {"en": p.english, "ru": p.russian, "method": p.method, "similarity": p.similarity} for p in pairs
+            ],
+            "counts": {
+                "documents": documents,
+                "pairs": total,
+                "human_pairs": origins["human"],
+                "machine_pairs": origins["machine"],
+                "skipped": sum(entry["status"] == "skipped" for entry in entries),
+            },
+        }
+        engines = [t.engine for t in translators.values() if hasattr(getattr(t, "engine", None), "compute_type")]
+        if engines:
+            description["translation"] = {"device": engines[0].device, "compute_type": engines[0].compute_type}
+        info = CorpusInfo(name=name, models=models, description=description)
+        split_keys = {p.russian: p.english for p in pairs}
+        with progress.bar(len(shards), "publish", "shard", self.show_progress) as bar:
+            result = publish(
+                self.output, info, self.published_documents(shards, kept), self.published_rows(shards, bar), split_keys
+            )
+        counts = description["counts"]
+        self.report(
+            f"published {counts['pairs']} pairs ({counts['human_pairs']} human) from {documents} documents to {self.output}"
+            + (f" ({counts['skipped']} input(s) skipped)" if counts["skipped"] else "")
+            + (f"; reused {self.reused} finished shard(s)" if self.reused else "")
+            + (" — built with a TEST MODEL: translations are meaningless" if description["test_model"] else "")
+        )
+        return result
+
+    def published_documents(self, shards, kept) -> Iterator[dict]:
+        """Each kept document once, from the shard where it first appeared, in input order."""
+        published: set[str] = set()
+        for shard in shards:
+            for batch in self.work.batches("prepare", shard.key, "documents", 512):
+                for document in batch.to_pylist():
+                    if kept.get(document["doc_id"]) == shard.index and document["doc_id"] not in published:
+                        published.add(document["doc_id"])
+                        yield document
+
+    def published_rows(self, shards, bar) -> Iterator[dict]:
+        for shard in shards:
+            for batch in self.work.batches("rows", shard.rows_key, "rows"):
+                yield from batch.to_pylist()
+            bar.update(1)
+
+
+def shard_summary(shard) -> dict:
+    """The global part of a prepared shard: entries, profiles, and sentence counts per language."""
+    languages: dict[str, dict[str, int]] = {}
+    for segment in shard.segments:
+        counts = languages.setdefault(segment.doc_id, {})
+        counts[segment.lang] = counts.get(segment.lang, 0) + 1
+    return {
+        "entries": shard.entries,
+        "profiles": [asdict(p) | {"keys": sorted(p.keys)} for p in shard.profiles],
+        "languages": languages,
     }
-    info = CorpusInfo(name=name, models=models, description=description)
-    split_keys = {p.russian: p.english for p in document_pairs}
-    result = publish(output_dir, info, prepared.documents, pairs, split_keys=split_keys)
-    report(
-        f"published {len(pairs)} pairs ({description['counts']['human_pairs']} human) from "
-        f"{len(prepared.documents)} documents to {output_dir}"
-        + (f" ({len(prepared.skipped)} input(s) skipped)" if prepared.skipped else "")
-        + (" — built with a TEST MODEL: translations are meaningless" if description["test_model"] else "")
-    )
-    return result
+
+
+def shard_from_summary(index: int, key: str, summary: dict) -> Shard:
+    profiles = [PairingProfile(**(p | {"keys": frozenset(p["keys"])})) for p in summary["profiles"]]
+    return Shard(index, key, summary["entries"], profiles, summary["languages"])

@@ -25,7 +25,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from .destination import TOOL, staging_folder, swap_into_place
 from .hashing import sha256_file
 from .manifest import write_manifest
 from .names import single_line
-from .records import Document, ModelRef, Pair
+from .records import ModelRef
 
 SPLITS = ("train", "validation", "test")
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}
@@ -89,23 +89,9 @@ def dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
-def write_jsonl(path: Path, records: Sequence[dict]) -> None:
+def write_jsonl(path: Path, records: Iterable[dict]) -> None:
     with jsonlines.open(path, mode="w", dumps=dumps) as writer:
         writer.write_all(records)
-
-
-def write_parquet(path: Path, rows: list[dict]) -> None:
-    import datasets
-
-    datasets.disable_progress_bars()
-    datasets.Dataset.from_list(rows, features=features()).to_parquet(str(path))
-
-
-def write_moses(folder: Path, split: str, pairs: Sequence[Pair]) -> None:
-    """One sentence per line; anything any reader could take for a line break becomes a space."""
-    for lang in ("en", "ru"):
-        lines = [single_line(getattr(pair, lang)) + "\n" for pair in pairs]
-        (folder / f"{split}.{lang}").write_text("".join(lines), encoding="utf-8")
 
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -116,35 +102,85 @@ def xml_text(text: str) -> str:
     return XML_INVALID.sub("\ufffd", text)
 
 
-def write_tmx(path: Path, pairs: Sequence[Pair]) -> None:
-    tmx = ET.Element("tmx", version="1.4")
-    ET.SubElement(
-        tmx,
-        "header",
-        creationtool=TOOL,
-        creationtoolversion=__version__,
-        segtype="sentence",
-        datatype="plaintext",
-        adminlang="en",
-        srclang="*all*",
-        **{"o-tmf": TOOL},
-    )
-    body = ET.SubElement(tmx, "body")
-    for pair in pairs:
-        attributes = {"tuid": pair.id}
-        if pair.src_lang:  # aligned human pairs have no known source side: the header's *all*
-            attributes["srclang"] = pair.src_lang
-        unit = ET.SubElement(body, "tu", attributes)
-        ET.SubElement(unit, "prop", type="x-origin").text = pair.origin
+class TmxWriter:
+    """TMX 1.4b written one ``<tu>`` at a time, so a corpus of millions of rows is never in memory."""
+
+    def __init__(self, path: Path):
+        self.handle = path.open("w", encoding="utf-8")
+        header = ET.Element(
+            "header",
+            creationtool=TOOL,
+            creationtoolversion=__version__,
+            segtype="sentence",
+            datatype="plaintext",
+            adminlang="en",
+            srclang="*all*",
+            **{"o-tmf": TOOL},
+        )
+        self.handle.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
+        self.handle.write(f'<tmx version="1.4">\n  {ET.tostring(header, encoding="unicode")}\n  <body>\n')
+
+    def write(self, row: dict) -> None:
+        attributes = {"tuid": row["id"]}
+        if row["src_lang"]:  # aligned human pairs have no known source side: the header's *all*
+            attributes["srclang"] = row["src_lang"]
+        unit = ET.Element("tu", attributes)
+        ET.SubElement(unit, "prop", type="x-origin").text = row["origin"]
         for lang in ("en", "ru"):
             variant = ET.SubElement(unit, "tuv", {"xml:lang": lang})
-            ET.SubElement(variant, "seg").text = xml_text(getattr(pair, lang))
-    ET.indent(tmx)
-    payload = ET.tostring(tmx, encoding="unicode")
-    path.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + payload + "\n",
-        encoding="utf-8",
-    )
+            ET.SubElement(variant, "seg").text = xml_text(row["translation"][lang])
+        ET.indent(unit, space="  ", level=2)
+        self.handle.write("    " + ET.tostring(unit, encoding="unicode") + "\n")
+
+    def close(self) -> None:
+        self.handle.write("  </body>\n</tmx>\n")
+        self.handle.close()
+
+
+class SplitWriter:
+    """One split's files, appended to row batch by row batch: Parquet (with the ``datasets``
+    features in its schema, so ``load_dataset`` restores the Translation feature), JSON Lines,
+    and the Moses pair. Data files get their content-addressed names when closed."""
+
+    BATCH_ROWS = 4096
+
+    def __init__(self, folder: Path, split: str):
+        import pyarrow.parquet as pq
+
+        self.folder, self.split = folder, split
+        self.schema = features().arrow_schema
+        self.parquet = pq.ParquetWriter(folder / "data" / f".{split}.parquet", self.schema, compression="snappy")
+        self.jsonl = jsonlines.open(folder / "data" / f".{split}.jsonl", mode="w", dumps=dumps)
+        self.moses = {lang: (folder / "exports" / f"{split}.{lang}").open("w", encoding="utf-8") for lang in ("en", "ru")}
+        self.buffer: list[dict] = []
+        self.origins: Counter = Counter()
+
+    def write(self, row: dict) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= self.BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if not self.buffer:
+            return
+        self.parquet.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
+        self.jsonl.write_all(self.buffer)
+        for lang, handle in self.moses.items():
+            handle.write("".join(single_line(row["translation"][lang]) + "\n" for row in self.buffer))
+        self.origins.update(row["origin"] for row in self.buffer)
+        self.buffer = []
+
+    def close(self) -> SplitCounts:
+        self.flush()
+        self.parquet.close()
+        self.jsonl.close()
+        for handle in self.moses.values():
+            handle.close()
+        data_file = _content_addressed(self.folder, self.split, "parquet")
+        jsonl_file = _content_addressed(self.folder, self.split, "jsonl")
+        return SplitCounts(data_file, jsonl_file, dict(sorted(self.origins.items())))
 
 
 def size_category(count: int) -> str:
@@ -313,12 +349,8 @@ def card_claims(card: str) -> dict:
     }
 
 
-def license_text(documents: Sequence[Document]) -> str:
+def license_text(hosts: Sequence[str], without_url: int) -> str:
     """``LICENSE`` for a corpus whose licence was not given: whose texts these are."""
-    from urllib.parse import urlsplit
-
-    hosts = sorted({urlsplit(d.url).netloc.lower() for d in documents if d.url and urlsplit(d.url).netloc})
-    without = sum(1 for d in documents if not d.url)
     lines = [
         "The texts in this corpus were published by others and remain theirs. Each document's origin",
         "is recorded in documents.jsonl (source file and url). Check each publisher's terms before",
@@ -329,53 +361,47 @@ def license_text(documents: Sequence[Document]) -> str:
         "Publishers (hosts of the documents' addresses):",
         *(f"  {host}" for host in hosts),
     ]
-    if without:
-        lines.append(f"  ({without} document(s) without an address: see their source in documents.jsonl)")
+    if without_url:
+        lines.append(f"  ({without_url} document(s) without an address: see their source in documents.jsonl)")
     return "\n".join(lines) + "\n"
 
 
 def publish(
     output: Path,
     info: CorpusInfo,
-    documents: Sequence[Document],
-    pairs: Sequence[Pair],
+    documents: Iterable[dict],
+    rows: Iterable[dict],
     split_keys: dict[str, str] | None = None,
 ) -> Path:
-    """Write the corpus into a hidden sibling staging folder, then swap it into place.
+    """Stream documents and rows into a hidden sibling staging folder, then swap it into place.
 
-    ``split_keys`` maps a document to the document whose split it shares (a translation goes
-    where its partner goes, so no aligned pair straddles two splits). ``output`` must have passed
-    ``destination.check_output``; the caller holds its ``output_lock``.
+    ``documents`` are ``Document.as_dict()`` records and ``rows`` ``Pair.as_row()`` records, each
+    in publication order; both are consumed once, so memory does not grow with the corpus. A row
+    goes to the split of its ``doc_id``; ``split_keys`` maps a document to the document whose
+    split it shares (a translation goes where its partner goes, so no aligned pair straddles two
+    splits). ``output`` must have passed ``destination.check_output``; the caller holds its lock.
     """
     split_keys = split_keys or {}
     output = output.resolve()
     staging = staging_folder(output, "building")
     try:
-        by_split: dict[str, list[Pair]] = {split: [] for split in SPLITS}
-        for pair in pairs:
-            by_split[split_of(pair.doc_id)].append(pair)
         (staging / "data").mkdir()
         (staging / "exports").mkdir()
-        splits: dict[str, SplitCounts] = {}
-        for split, rows in by_split.items():
-            if not rows:
-                continue
-            records = [pair.as_row() for pair in rows]
-            data_file = _content_addressed(staging, split, "parquet", lambda path: write_parquet(path, records))
-            jsonl_file = _content_addressed(staging, split, "jsonl", lambda path: write_jsonl(path, records))
-            write_moses(staging / "exports", split, rows)
-            splits[split] = SplitCounts(data_file, jsonl_file, dict(Counter(pair.origin for pair in rows)))
-        write_tmx(staging / "exports" / "corpus.tmx", list(pairs))
-        write_jsonl(
-            staging / "documents.jsonl",
-            [
-                dict(document.as_dict(), split=split_of(split_keys.get(document.doc_id, document.doc_id)))
-                for document in documents
-            ],
-        )
-        (staging / "README.md").write_text(dataset_card(info, splits, len(documents)), encoding="utf-8")
+        writers: dict[str, SplitWriter] = {}
+        tmx = TmxWriter(staging / "exports" / "corpus.tmx")
+        for row in rows:
+            split = split_of(row["doc_id"])
+            if split not in writers:
+                writers[split] = SplitWriter(staging, split)
+            writers[split].write(row)
+            tmx.write(row)
+        tmx.close()
+        splits = {split: writers[split].close() for split in SPLITS if split in writers}
+        counted = {"documents": 0, "hosts": set(), "without_url": 0}
+        write_jsonl(staging / "documents.jsonl", _counting(documents, split_keys, counted))
+        (staging / "README.md").write_text(dataset_card(info, splits, counted["documents"]), encoding="utf-8")
         if publishers_license(info):
-            (staging / "LICENSE").write_text(license_text(documents), encoding="utf-8")
+            (staging / "LICENSE").write_text(license_text(sorted(counted["hosts"]), counted["without_url"]), encoding="utf-8")
         description = info.description | {
             "splits": {
                 split: {"rows": c.rows, "origins": c.origins, "files": [c.data_file, c.jsonl_file]}
@@ -390,14 +416,27 @@ def publish(
     return output
 
 
-def _content_addressed(folder: Path, split: str, suffix: str, write: Callable[[Path], None]) -> str:
-    """Write ``data/<split>-<sha256[:12]>.<suffix>`` and return its relative path.
+def _counting(documents: Iterable[dict], split_keys: dict[str, str], counted: dict) -> Iterator[dict]:
+    """Documents with their split, counting them and their publishers' hosts on the way."""
+    from urllib.parse import urlsplit
+
+    for document in documents:
+        counted["documents"] += 1
+        host = urlsplit(document["url"]).netloc.lower() if document.get("url") else ""
+        if host:
+            counted["hosts"].add(host)
+        else:
+            counted["without_url"] += 1
+        yield document | {"split": split_of(split_keys.get(document["doc_id"], document["doc_id"]))}
+
+
+def _content_addressed(folder: Path, split: str, suffix: str) -> str:
+    """Rename ``data/.<split>.<suffix>`` to ``data/<split>-<sha256[:12]>.<suffix>``; return it.
 
     ``datasets`` keys its cache on the data files' names, so a corpus rebuilt in place under the
     same names would load stale rows from the cache; a name that changes with the content cannot.
     """
     scratch = folder / "data" / f".{split}.{suffix}"
-    write(scratch)
     name = f"data/{split}-{sha256_file(scratch)[:12]}.{suffix}"
     os.replace(scratch, folder / name)
     return name

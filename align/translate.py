@@ -23,7 +23,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
@@ -139,17 +139,35 @@ class TranslationCache:
         self.connection.close()
 
 
-class ArgosTranslator:
-    """Translate with one installed Argos package, many sentences per call."""
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def select_device(requested: str = "auto") -> str:
+    """``cpu`` or ``cuda``: ``auto`` takes CUDA when CTranslate2 sees a GPU.
+
+    GPU arithmetic need not give CPU's bytes, so the device is recorded in the manifest and a
+    rebuild on another device is reported as such rather than as a mysterious difference.
+    """
+    import ctranslate2
+
+    if requested == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    return requested
+
+
+class Engine:
+    """CTranslate2 over one Argos package: tokenise, translate in equal-length batches, detokenise.
+
+    No cache and no model identity: this is the part a Ray actor holds, loaded once.
+    """
 
     def __init__(
         self,
-        package: InstalledPackage,
+        package_path: Path,
         settings: DecodingSettings = DecodingSettings(),
-        cache: TranslationCache | None = None,
         workers: int | None = None,
         threads_per_worker: int = 1,
-        progress: bool = False,
+        device: str = "cpu",
     ):
         """``workers`` batches run at once (default: one per core), each on ``threads_per_worker``.
 
@@ -158,69 +176,42 @@ class ArgosTranslator:
         """
         import ctranslate2
 
-        self.package = package
-        self.model = package.ref
-        self.from_code, self.to_code = package.from_code, package.to_code
         self.settings = settings
-        self.cache = cache
-        self.progress = progress
-        self.argos = argos_package_module().Package(package.path)
-        self.engine = ctranslate2.Translator(
-            str(package.path / "model"),
-            device="cpu",
+        self.argos = argos_package_module().Package(package_path)
+        self.translator = ctranslate2.Translator(
+            str(package_path / "model"),
+            device=device,
             compute_type="auto",
             inter_threads=workers or os.cpu_count() or 1,
             intra_threads=threads_per_worker,
         )
-        self.scope = f"{package.sha256}\0{self.from_code}>{self.to_code}\0{settings.cache_key()}"
+        self.device, self.compute_type = device, self.translator.compute_type
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        unique = list(dict.fromkeys(sentences))
-        done = self.cache.get_many(self.scope, unique) if self.cache else {}
-        todo = [sentence for sentence in unique if sentence not in done]
-        if todo:
-            done.update(self._translate_uncached(todo))
-        return [done[sentence] for sentence in sentences]
+        """Every sentence translated, in order (no cache)."""
+        outputs: list[str] = [""] * len(sentences)
+        for indices, translated in self.translate_batches(sentences):
+            for index, text in zip(indices, translated):
+                outputs[index] = text
+        return outputs
 
-    def _translate_uncached(self, sentences: list[str]) -> dict[str, str]:
-        from tqdm import tqdm
-
+    def translate_batches(self, sentences: Sequence[str]) -> Iterator[tuple[list[int], list[str]]]:
+        """``(indices, translations)`` per finished batch, so a caller can commit as it goes."""
         tokenized = [self.argos.tokenizer.encode(sentence) for sentence in sentences]
-        results: dict[str, str] = {}
-        bar = tqdm(
-            total=len(sentences),
-            desc=f"translate {self.from_code}→{self.to_code}",
-            unit="sent",
-            disable=not self.progress,
-            leave=False,
-        )
         batches = equal_length_batches(tokenized, self.settings.max_batch_tokens)
-        window = 4 * self.engine.num_translators  # batches in flight: keeps workers busy, memory bounded
-        pending: list[tuple[list[int], list]] = []
-        for position, indices in enumerate(batches):
-            pending.append((indices, self._submit([tokenized[i] for i in indices])))
-            if len(pending) >= window or position == len(batches) - 1:
-                for done, futures in pending:
-                    outputs = [self._detokenize(future.result().hypotheses[0]) for future in futures]
-                    batch = {sentences[i]: output for i, output in zip(done, outputs)}
-                    if self.cache:
-                        self.cache.put_many(self.scope, batch)  # committed batch by batch: resumable
-                    results.update(batch)
-                    bar.update(len(done))
-                pending = []
-        bar.close()
-        return results
-
-    def _submit(self, batch: list[list[str]]) -> list:
-        """Start translating one batch on a free worker; returns one future per sentence."""
-        return self._translate_batch(batch, asynchronous=True)
+        window = 4 * self.translator.num_translators  # batches in flight: keeps workers busy, memory bounded
+        for begin in range(0, len(batches), window):
+            pending = [(indices, self._translate_batch([tokenized[i] for i in indices], asynchronous=True))
+                       for indices in batches[begin : begin + window]]
+            for indices, futures in pending:
+                yield indices, [self._detokenize(future.result().hypotheses[0]) for future in futures]
 
     def _translate_batch(self, batch: list[list[str]], asynchronous: bool = False) -> list:
         prefix = self.argos.target_prefix
         options = {}
         if self.settings.max_decoding_length:
             options["max_decoding_length"] = self.settings.max_decoding_length
-        return self.engine.translate_batch(
+        return self.translator.translate_batch(
             batch,
             target_prefix=[[prefix]] * len(batch) if prefix else None,
             replace_unknowns=self.settings.replace_unknowns,
@@ -241,6 +232,54 @@ class ArgosTranslator:
         if value.startswith(" "):
             value = value[1:]
         return value
+
+
+class BatchTranslator(Protocol):
+    """Anything that translates batches without a cache: an ``Engine``, or a pool of remote ones."""
+
+    def translate_batches(self, sentences: Sequence[str]) -> Iterator[tuple[list[int], list[str]]]: ...
+
+
+class ArgosTranslator:
+    """Translate with one installed Argos package, many sentences per call, through the cache.
+
+    The cache is looked up before the engine and written batch by batch, so an interrupted run
+    never translates a finished sentence twice. ``engine`` may be a pool of remote engines (Ray);
+    by default the package is loaded here.
+    """
+
+    def __init__(
+        self,
+        package: InstalledPackage,
+        settings: DecodingSettings = DecodingSettings(),
+        cache: TranslationCache | None = None,
+        workers: int | None = None,
+        threads_per_worker: int = 1,
+        device: str = "cpu",
+        engine: BatchTranslator | None = None,
+        on_translated: Callable[[int], None] | None = None,
+    ):
+        self.package = package
+        self.model = package.ref
+        self.from_code, self.to_code = package.from_code, package.to_code
+        self.settings = settings
+        self.cache = cache
+        self.on_translated = on_translated
+        self.engine = engine or Engine(package.path, settings, workers, threads_per_worker, device)
+        self.scope = f"{package.sha256}\0{self.from_code}>{self.to_code}\0{settings.cache_key()}"
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        unique = list(dict.fromkeys(sentences))
+        done = self.cache.get_many(self.scope, unique) if self.cache else {}
+        todo = [sentence for sentence in unique if sentence not in done]
+        for indices, outputs in self.engine.translate_batches(todo) if todo else ():
+            batch = {todo[i]: output for i, output in zip(indices, outputs)}
+            if self.cache:
+                self.cache.put_many(self.scope, batch)
+            done.update(batch)
+            if self.on_translated:
+                self.on_translated(len(batch))
+        return [done[sentence] for sentence in sentences]
 
 
 # --------------------------------------------------------------------------- foreign spans kept

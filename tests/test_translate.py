@@ -24,7 +24,7 @@ def test_one_output_per_input_in_order_with_duplicates(use_store, tmp_path):
 def test_decoding_cap_limits_output_tokens(use_store, tmp_path):
     translator, _ = make(use_store, tmp_path, cap=5)
     output = translator.translate(["The Prime Minister spoke at the plenary session."])[0]
-    assert 0 < len(translator.argos.tokenizer.encode(output)) <= 5 * 2  # pieces may re-split on decode
+    assert 0 < len(translator.engine.argos.tokenizer.encode(output)) <= 5 * 2  # pieces may re-split on decode
 
 
 def test_second_run_is_served_from_cache(use_store, tmp_path, monkeypatch):
@@ -36,7 +36,7 @@ def test_second_run_is_served_from_cache(use_store, tmp_path, monkeypatch):
     def fail(*_):
         raise AssertionError("cache miss: the engine was called again")
 
-    monkeypatch.setattr(again, "_translate_batch", fail)
+    monkeypatch.setattr(again.engine, "_translate_batch", fail)
     assert again.translate(sentences) == first
 
 
@@ -77,8 +77,8 @@ def test_cache_miss_reaches_the_engine(use_store, tmp_path, monkeypatch):
     """The counterpart of the cache test: with an empty cache the patched engine call is made."""
     translator, _ = make(use_store, tmp_path)
     calls = []
-    original = translator._translate_batch
-    monkeypatch.setattr(translator, "_translate_batch", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = translator.engine._translate_batch
+    monkeypatch.setattr(translator.engine, "_translate_batch", lambda *a, **k: calls.append(1) or original(*a, **k))
     translator.translate(["A sentence never seen before."])
     assert calls
 
