@@ -50,7 +50,8 @@ def read_text(name: str) -> str:
     """A whole input file (``-``: stdin) decoded as ``build`` decodes files.
 
     UTF-8 is read as is; UTF-16, compressed text and legacy encodings are detected and decoded,
-    with a note on stderr saying which encoding was used; binary input is an error.
+    with a note on stderr saying which encoding was used; an HTML page becomes its main text (as
+    ``build`` extracts it); binary input is an error.
     """
     from .ingest import SkippedInput, decode_input
 
@@ -61,6 +62,15 @@ def read_text(name: str) -> str:
         raise CliError(f"{printable_name(name)}: {skipped.reason}") from None
     if decoded.encoding not in ("utf-8", "ascii"):
         print(f"align: note: {printable_name(name)} read as {decoded.encoding}", file=sys.stderr)
+    from . import html
+
+    if html.looks_like_html(decoded.text, name):
+        try:
+            text = html.extract(decoded.text).text
+        except html.ExtractionFailed as failure:
+            raise CliError(f"{printable_name(name)}: {failure.reason}") from None
+        print(f"align: note: {printable_name(name)} is HTML; reading its main text", file=sys.stderr)
+        return "\n\n".join(text.splitlines())  # extracted blocks are paragraphs, never to be joined
     return decoded.text
 
 
@@ -220,6 +230,8 @@ def cmd_models_list(args: argparse.Namespace) -> int:
         print(f"{package.name}\t{package.version}\t{package.sha256}\t{printable_name(package.origin)}{flag}")
     for problem in problems:
         print(f"DAMAGED\t{printable_name(problem)}")
+    if problems:
+        print(f"align: error: {len(problems)} package(s) in {store_root()} DAMAGED, not used (listed above)", file=sys.stderr)
     if not packages and not problems:
         print(
             f"no packages in {store_root()}: get them with `python -m align models fetch` (needs internet), "
@@ -291,7 +303,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             license=args.license,
         ),
         execution=Execution(
-            executor=args.executor, workers=args.workers, ray_address=args.ray_address, device=args.device
+            executor=args.executor, workers=args.workers, ray_address=args.ray_address, device=args.device,
+            shard_documents=args.shard_size,
         ),
         use_cache=not args.no_cache,
     )
@@ -362,8 +375,15 @@ def positive_int(text: str) -> int:
 LANGS = ("en", "ru")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with the CLI's promise: a bad argument is one line on stderr (and exit 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"align: error: {self.prog}: {printable_name(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m align",
         description="Russian–English translation-and-alignment toolkit: scraped pages in, "
         "a sentence-aligned Hugging Face dataset out.",
@@ -533,6 +553,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (local) or CPUs of a new local Ray cluster; default: the cores of this machine",
     )
     build.add_argument("--ray-address", metavar="ADDR", help="join the Ray cluster at ADDR (e.g. ray://head:10001)")
+    build.add_argument(
+        "--shard-size", type=positive_int, default=64, metavar="N",
+        help="documents per shard (default 64; a shard is also cut at 8 MB): the unit of parallel work, "
+        "of memory, and of resuming a killed build; it does not change the published bytes",
+    )
     build.add_argument(
         "--device", choices=("auto", "cpu", "cuda"), default="auto",
         help="CTranslate2 device (default auto: CUDA when a GPU is visible); recorded in the manifest, "

@@ -27,6 +27,7 @@ from typing import AnyStr
 
 from charset_normalizer import from_bytes
 
+from . import html
 from .destination import is_our_corpus
 from .errors import AlignError
 from .names import printable_name
@@ -92,13 +93,15 @@ class Decoded:
 # --------------------------------------------------------------------------------------- decoding
 
 
-def decode_input(data: bytes, name: str) -> Decoded:
+def decode_input(data: bytes, name: str, charset: str | None = None) -> Decoded:
     """The text of one input's bytes, as ``build`` reads files; ``SkippedInput`` when not text.
 
     Compressed data is unpacked first, once (a compressed file inside is not unpacked again).
     Archives and binary formats are skipped, UTF-32 and UTF-16 are recognised by their
     byte-order mark or, for UTF-16, by where the NUL bytes fall, and all else is UTF-8 or a
-    legacy encoding found by charset detection (``decode_bytes``). ``name`` is only for reasons.
+    legacy encoding found by charset detection (``decode_bytes``). An HTML page is first read in
+    the charset it is declared in (``decode_html``): ``charset`` (a codec name or a label, from
+    the HTTP header of a WARC record), then its own ``<meta>``. ``name`` is only for reasons.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise SkippedInput(name, f"larger than {_size(MAX_DOCUMENT_BYTES)}")
@@ -113,7 +116,7 @@ def decode_input(data: bytes, name: str) -> Decoded:
     if decoded is None:
         if looks_binary(data):
             raise SkippedInput(name, "binary file" + inside)
-        decoded = decode_bytes(data)
+        decoded = decode_html(data, charset, name) or decode_bytes(data)  # HTML: declared charset first
     return replace(decoded, encoding=f"{compression}+{decoded.encoding}") if compression else decoded
 
 
@@ -232,6 +235,51 @@ def _damaged_utf8(lenient: str, data: bytes) -> bool:
     return decoded_non_ascii > broken or non_ascii_bytes <= max(4, len(data) // 200)
 
 
+# ---- HTML (issue 13): the charset a page is declared in, before detection ----------------------
+
+
+def decode_html(data: bytes, charset: str | None = None, name: str | None = None) -> Decoded | None:
+    """An HTML page decoded in its declared charset, or ``None`` (not HTML, no usable declaration:
+    ``decode_bytes`` detects the encoding then).
+
+    The declarations are tried in the order browsers trust them: a byte-order mark (left to
+    ``decode_bytes``), ``charset`` from the HTTP header, then the page's ``<meta charset>`` or
+    ``http-equiv``. One is passed over when the bytes contradict it: a page declared UTF-8 that is
+    not valid UTF-8, a page declared in an 8-bit charset that is valid UTF-8 with non-ASCII text,
+    and a page declared Latin (``ISO-8859-1``, a common server default) that reads as Cyrillic
+    mojibake. Bytes the declared charset does not define are replaced and logged, as for UTF-8.
+    A page over ``html.MAX_HTML_BYTES`` is skipped here, before any decoding.
+    """
+    if not html.sniff_html(data, name):
+        return None
+    if len(data) > html.MAX_HTML_BYTES:
+        raise SkippedInput(name or "input", f"HTML page larger than {_size(html.MAX_HTML_BYTES)}")
+    if data.startswith(codecs.BOM_UTF8):
+        return None
+    data, nuls = _strip_nul(data)
+    for codec in dict.fromkeys(filter(None, (html.codec_name(charset), html.declared_charset(data)))):
+        if codec == "utf-8":
+            try:
+                return Decoded(data.decode("utf-8"), "utf-8", tuple(nuls))
+            except UnicodeDecodeError:
+                continue
+        if not data.isascii() and _valid_utf8(data):
+            continue
+        decoded = _decode_replacing(data, codec)
+        if codec in html.LATIN_DECLARATIONS and html.looks_like_cyrillic_mojibake(decoded.text):
+            continue
+        return Decoded(decoded.text, codec, tuple(nuls) + decoded.repairs)
+    return None
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _escape_undecodable(error: UnicodeDecodeError) -> tuple[str, int]:
     """Codec error handler: ``surrogateescape`` for every byte, not only those above 127 (UTF-16
     and UTF-32 can fail on any byte). Each becomes the lone surrogate U+DC00 + byte, which no
@@ -317,15 +365,24 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
     return document_from_bytes(read_input(path, source), source)
 
 
-def document_from_bytes(data: bytes, source: str) -> RawDocument:
+def document_from_bytes(data: bytes, source: str, metadata: dict[str, str] | None = None) -> RawDocument:
     """The document in one input's bytes: decoded, header block parsed; ``SkippedInput`` if none.
 
     Reading (``read_input``) and decoding are apart so that a build can read files in one process
     and decode them in others, or on other machines, which never see the input folder.
+
+    ``metadata`` is what is known from outside the bytes (a WARC record's ``url``, ``date``,
+    ``charset``, ``record_offset``): ``charset`` guides decoding, the rest is recorded and wins
+    over what the page says (the page's own values are kept as ``page_url``, ``page_date``). An
+    HTML page (``align.html``) becomes its extracted text, with what the extractor dropped in
+    ``repairs`` (reason ``html-boilerplate``, offsets in the decoded page).
     """
-    decoded = decode_input(data, source)
+    given = dict(metadata or {})
+    decoded = decode_input(data, source, given.pop("charset", None))
     if not decoded.text.strip():
         raise SkippedInput(source, "empty file")
+    if html.looks_like_html(decoded.text, source) or given.get("content_type") in html.HTML_TYPES:
+        return _html_document(data, source, decoded, given)
     metadata, body_offset = split_header(decoded.text)
     body = decoded.text[body_offset:]
     if not body.strip():
@@ -333,12 +390,45 @@ def document_from_bytes(data: bytes, source: str) -> RawDocument:
     return RawDocument(
         source=printable_name(source),
         text=body,
-        metadata=metadata,
+        metadata=_merge_metadata(metadata, given),
         encoding=decoded.encoding,
         source_sha256=hashlib.sha256(data).hexdigest(),
         body_offset=body_offset,
         repairs=decoded.repairs,
     )
+
+
+# ---- HTML (issue 13): the page's extracted text ------------------------------------------------
+
+
+def _html_document(data: bytes, source: str, decoded: Decoded, given: dict[str, str]) -> RawDocument:
+    """An HTML page as a document: its main text (``align.html.extract``), its metadata, and the
+    decoding repairs and extractor's removals, both in offsets of the decoded page."""
+    try:
+        extracted = html.extract(decoded.text, url=given.get("url"), captured=given.get("date"))
+    except html.ExtractionFailed as failure:
+        raise SkippedInput(source, failure.reason) from None
+    if not extracted.text.strip():
+        raise SkippedInput(source, "no main text in the HTML page")
+    return RawDocument(
+        source=printable_name(source),
+        text=extracted.text,
+        metadata=_merge_metadata(extracted.metadata, given),
+        encoding=decoded.encoding,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        body_offset=0,
+        repairs=decoded.repairs + tuple(extracted.dropped),
+    )
+
+
+def _merge_metadata(page: dict[str, str], given: dict[str, str]) -> dict[str, str]:
+    """The document's metadata: ``given`` wins; a page value it replaces is kept as ``page_<key>``."""
+    merged = dict(page)
+    for key, value in given.items():
+        if key in page and page[key] != value:
+            merged[f"page_{key}"] = page[key]
+        merged[key] = value
+    return merged
 
 
 def read_input(path: Path, source: str) -> bytes:

@@ -343,7 +343,15 @@ def join_wrapped(lines: list[Line]) -> list[Paragraph]:
 
 
 COUNTER_NUMBER = re.compile(r"\d{1,3}(?:[ ,\u00a0]\d{3})+|\d{4,}")
+YEAR = re.compile(r"(?:18|19|20)\d\d")
+COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|все права защищены|all rights reserved", re.IGNORECASE)
+"""A copyright notice is the site's, never the article's."""
 COUNTER_MAX_WORDS = 30
+
+
+def counter_numbers(text: str) -> list[str]:
+    """Large numbers as visitor and document counters show them; years are prose, not counters."""
+    return [number for number in COUNTER_NUMBER.findall(text) if not YEAR.fullmatch(number)]
 
 
 def page_chrome_reason(paragraph: Paragraph) -> str | None:
@@ -351,8 +359,10 @@ def page_chrome_reason(paragraph: Paragraph) -> str | None:
     text = paragraph.text
     if is_label(text) or text.isupper() and word_count(text) <= 15:
         return "page-edge-chrome"
-    if len(COUNTER_NUMBER.findall(text)) >= 2 and word_count(text) <= COUNTER_MAX_WORDS:
+    if len(counter_numbers(text)) >= 2 and word_count(text) <= COUNTER_MAX_WORDS:
         return "page-edge-counter"
+    if COPYRIGHT.search(text) and word_count(text) <= COUNTER_MAX_WORDS:
+        return "page-edge-chrome"
     if DATE_OR_TIME_LINE.match(text) or STAGE_DIRECTION_LINE.match(text):
         return "page-edge-chrome"
     return None

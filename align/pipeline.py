@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, progress
+from . import __version__, progress, warc
 from .budget import DEFAULT_DOCUMENT_SECONDS
 from .destination import TOOL, check_output, output_lock, staging_folder
 from .errors import AlignError
@@ -55,7 +55,7 @@ from .steps import (
     machine_rows,
     prepare_shard,
 )
-from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator, select_device, translate_keeping
+from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator, translate_keeping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
@@ -221,15 +221,25 @@ class Build:
     # --------------------------------------------------------------------------------- prepare
 
     def units(self) -> Iterator[InputUnit]:
-        """Every input, read here in a stable order: its bytes, or why they could not be read."""
+        """Every input, read here in a stable order: its bytes, or why they could not be read.
+
+        A WARC archive is read as a stream of its pages (one unit per HTML response); what it
+        holds besides pages (images, redirects, duplicates) is ``ignored``, damage ``skipped``.
+        """
         for relative, item in walk_inputs(self.input_dir, exclude=self.output):
             if isinstance(item, str):
                 yield InputUnit(printable_name(relative), None, item)
-                continue
-            try:
-                yield InputUnit.read(relative, read_input(item, relative))
-            except SkippedInput as skipped:
-                yield InputUnit(skipped.path, None, skipped.reason)
+            elif warc.is_warc(item):
+                for record in warc.iter_records(item, relative):
+                    if isinstance(record, warc.WarcSkip):
+                        yield InputUnit(record.source, None, record.reason, ignored=not record.damaged)
+                    else:
+                        yield InputUnit.read(record.source, record.data, record.metadata)
+            else:
+                try:
+                    yield InputUnit.read(relative, read_input(item, relative))
+                except SkippedInput as skipped:
+                    yield InputUnit(skipped.path, None, skipped.reason)
 
     def planned_prepare(self) -> Iterator[tuple[str, PrepareTask | None]]:
         group: list[InputUnit] = []
@@ -245,7 +255,7 @@ class Build:
 
     def prepare_task(self, units: list[InputUnit]) -> tuple[str, PrepareTask | None]:
         timeout = self.settings.document_timeout
-        key = shard_key("prepare", timeout, [(u.source, u.digest, u.skipped) for u in units])
+        key = shard_key("prepare", timeout, [(u.source, u.digest, u.skipped, u.metadata) for u in units])
         return key, None if self.work.done("prepare", key) else PrepareTask(tuple(units), timeout)
 
     def prepare(self) -> list[Shard]:
@@ -253,13 +263,13 @@ class Build:
         with progress.bar(None, "read", "doc", self.show_progress) as bar:
             for key, task, result in self.resumable(prepare_shard, self.planned_prepare()):
                 if isinstance(result, TaskFailed):
-                    result = self.prepare_alone(task, result)
+                    result, lost = self.prepare_alone(task)
+                    if lost:
+                        key = shard_key("prepare-partial", key)  # used now, never resumed: a rerun retries
                 if result is not None:
-                    complete = not any(entry.get("reason", "").startswith("error: worker") for entry in result.entries)
                     summary = shard_summary(result)
-                    if complete:
-                        tables = {"documents": documents_table(result.documents), "segments": segments_table(result.segments)}
-                        self.work.write("prepare", key, tables, summary)
+                    tables = {"documents": documents_table(result.documents), "segments": segments_table(result.segments)}
+                    self.work.write("prepare", key, tables, summary)
                 else:
                     summary = self.work.summary("prepare", key)
                     self.reused += 1
@@ -267,23 +277,23 @@ class Build:
                 bar.update(len(shards[-1].entries))
         return shards
 
-    def prepare_alone(self, task: PrepareTask, failure: TaskFailed):
-        """A shard whose worker died: each input again on its own; the one that kills is skipped."""
-        self.report(f"a worker died preparing {task.units[0].source} … {task.units[-1].source} ({failure.reason}); retrying one by one")
-        merged = None
+    def prepare_alone(self, task: PrepareTask) -> tuple[PreparedShard, bool]:
+        """A shard whose worker died: each input again on its own; one that fails again is skipped.
+
+        Returns the shard and whether any input was lost that way.
+        """
+        self.report(f"a worker died preparing {task.units[0].source} … {task.units[-1].source}; retrying them one by one")
+        merged, lost = PreparedShard(), False
         singles = [PrepareTask((unit,), task.document_timeout) for unit in task.units]
         for unit, result in zip(task.units, self.executor.map(prepare_shard, singles)):
             if isinstance(result, TaskFailed):
-                entry = {"path": unit.source, "status": "skipped", "reason": f"error: worker died ({failure.reason})"}
-                result = PreparedShard(entries=[entry])
-            if merged is None:
-                merged = result
-            else:
-                merged.entries += result.entries
-                merged.documents += result.documents
-                merged.segments += result.segments
-                merged.profiles += result.profiles
-        return merged
+                lost = True
+                result = PreparedShard(entries=[{"path": unit.source, "status": "skipped", "reason": f"error: {result.reason}"}])
+            merged.entries += result.entries
+            merged.documents += result.documents
+            merged.segments += result.segments
+            merged.profiles += result.profiles
+        return merged, lost
 
     def resumable(self, function, planned: Iterable[tuple[str, object | None]]) -> Iterator[tuple[str, object, object]]:
         """``(key, task, result)`` in plan order; finished shards (task ``None``) are not run.
@@ -329,6 +339,9 @@ class Build:
         skipped = [entry for shard in shards for entry in shard.entries if entry["status"] == "skipped"]
         for entry in skipped:
             self.report(f"skipped {entry['path']}: {entry['reason']}")
+        ignored = sum(entry["status"] == "ignored" for shard in shards for entry in shard.entries)
+        if ignored:
+            self.report(f"ignored {ignored} archive record(s) that are not pages (images, redirects, duplicates; see the manifest)")
         for shard in shards:
             for entry in shard.entries:
                 if entry.get("repairs"):
@@ -339,7 +352,10 @@ class Build:
             raise BuildError(f"{printable_name(str(self.input_dir))}: no usable documents")
 
     def pair(self, shards: list[Shard], kept: dict[str, int]) -> list[DocumentPair]:
+        """Document pairs from the profiles, which are then let go: the largest global structure."""
         profiles = {p.doc_id: p for shard in shards for p in shard.profiles if kept.get(p.doc_id) == shard.index}
+        for shard in shards:
+            shard.profiles = []
         return pair_documents(list(profiles.values()), confirm=lambda candidates: self.confirm(shards, kept, candidates))
 
     def confirm(self, shards, kept, candidates) -> list[float]:
@@ -399,7 +415,7 @@ class Build:
             raise MissingModels(missing_packages_message(missing, store_root()))
         cache = TranslationCache() if self.use_cache else None
         decoding = DecodingSettings(max_decoding_length=self.settings.max_decoding_length)
-        self.device = select_device(self.execution.device) if packages else None
+        self.device = self.executor.select_device(self.execution.device) if packages else None
         return {
             source: ArgosTranslator(
                 package, decoding, cache=cache, engine=self.executor.engine(package.path, decoding, self.device)
@@ -414,8 +430,9 @@ class Build:
         import pyarrow as pa
 
         paired = {doc for pair in pairs for doc in (pair.english, pair.russian)}
+        position = {doc_id: n for shard in shards for n, doc_id in enumerate(shard.doc_ids)}
         by_shard: dict[int, list[tuple[str, str]]] = {}
-        for pair in pairs:
+        for pair in sorted(pairs, key=lambda p: position[p.english]):  # input order, as machine rows
             by_shard.setdefault(kept[pair.english], []).append((pair.english, pair.russian))
         identity = {
             lang: [t.model.as_dict() if t.model else type(t).__name__, getattr(t, "settings", None) and t.settings.cache_key()]
@@ -508,6 +525,7 @@ class Build:
                 "human_pairs": origins["human"],
                 "machine_pairs": origins["machine"],
                 "skipped": sum(entry["status"] == "skipped" for entry in entries),
+                "ignored": sum(entry["status"] == "ignored" for entry in entries),
             },
         }
         engines = [t.engine for t in translators.values() if hasattr(getattr(t, "engine", None), "compute_type")]
@@ -515,7 +533,7 @@ class Build:
             description["translation"] = {"device": engines[0].device, "compute_type": engines[0].compute_type}
         info = CorpusInfo(name=name, models=models, description=description)
         split_keys = {p.russian: p.english for p in pairs}
-        with progress.bar(len(shards), "publish", "shard", self.show_progress) as bar:
+        with progress.bar(2 * len(shards), "publish", "shard", self.show_progress) as bar:
             result = publish(
                 self.output, info, self.published_documents(shards, kept), self.published_rows(shards, bar), split_keys
             )
@@ -539,10 +557,14 @@ class Build:
                         yield document
 
     def published_rows(self, shards, bar) -> Iterator[dict]:
-        for shard in shards:
-            for batch in self.work.batches("rows", shard.rows_key, "rows"):
-                yield from batch.to_pylist()
-            bar.update(1)
+        """Human rows, then machine rows, each in the input order of their documents: an order
+        that does not depend on where shard boundaries fell."""
+        for origin in ("human", "machine"):
+            for shard in shards:
+                if shard.origins.get(origin):
+                    for batch in self.work.batches("rows", shard.rows_key, "rows"):
+                        yield from (row for row in batch.to_pylist() if row["origin"] == origin)
+                bar.update(1)
 
 
 def shard_summary(shard) -> dict:
@@ -559,5 +581,6 @@ def shard_summary(shard) -> dict:
 
 
 def shard_from_summary(index: int, key: str, summary: dict) -> Shard:
-    profiles = [PairingProfile(**(p | {"keys": frozenset(p["keys"])})) for p in summary["profiles"]]
+    # Keys recur across documents and shards (names, years): one copy of each string.
+    profiles = [PairingProfile(**(p | {"keys": frozenset(map(sys.intern, p["keys"]))})) for p in summary["profiles"]]
     return Shard(index, key, summary["entries"], profiles, summary["languages"])

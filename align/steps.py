@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .aligner import align
 from .budget import OverBudget, time_budget
+from .html import BOILERPLATE
 from .ingest import SkippedInput, document_from_bytes
 from .langid import label_segments
 from .normalise import normalise
@@ -38,17 +39,25 @@ KEPT_VERBATIM = {"en": {"ru", "other", "und"}, "ru": {"en", "other", "und"}}
 
 @dataclass(frozen=True)
 class InputUnit:
-    """One input as the reading process found it: its bytes, or why they could not be read."""
+    """One input as the reading process found it: a file, or a page of a WARC archive.
+
+    ``data`` is its bytes, or ``None`` with the reason in ``skipped``; ``ignored`` marks what is
+    no document at all rather than a damaged one (a WARC's images, redirects, duplicates), which
+    ``--strict`` lets pass. ``metadata`` is what is known from outside the bytes (a WARC record's
+    URL, capture date, HTTP charset).
+    """
 
     source: str
     data: bytes | None
     skipped: str | None = None
     digest: str | None = None
     """sha256 of ``data``: part of the shard's key, so a changed input is prepared again."""
+    metadata: dict[str, str] | None = None
+    ignored: bool = False
 
     @classmethod
-    def read(cls, source: str, data: bytes) -> InputUnit:
-        return cls(source, data, None, hashlib.sha256(data).hexdigest())
+    def read(cls, source: str, data: bytes, metadata: dict[str, str] | None = None) -> InputUnit:
+        return cls(source, data, None, hashlib.sha256(data).hexdigest(), metadata)
 
 
 @dataclass(frozen=True)
@@ -71,19 +80,21 @@ def prepare_shard(task: PrepareTask) -> PreparedShard:
     """Read, normalise, segment and label each input of the shard, within its time budget.
 
     A document that fails (over budget, no English or Russian sentence, an error in a stage) is
-    an entry with a reason, never an exception: one bad page must not cost its shard.
+    an entry with a reason, never an exception: one bad page must not cost its shard. A second
+    copy of a text in the shard is skipped here; copies in other shards, by the pipeline.
     """
     shard = PreparedShard()
     for unit in task.units:
         entry = {"path": unit.source}
         if unit.data is None:
-            shard.entries.append(entry | {"status": "skipped", "reason": unit.skipped})
+            shard.entries.append(entry | {"status": "ignored" if unit.ignored else "skipped", "reason": unit.skipped})
             continue
         try:
-            raw = document_from_bytes(unit.data, unit.source)
+            raw = document_from_bytes(unit.data, unit.source, unit.metadata)
             entry = {"path": raw.source, "sha256": raw.source_sha256, "status": "used", "encoding": raw.encoding}
-            if raw.repairs:
-                entry["repairs"] = len(raw.repairs)
+            damage = [repair for repair in raw.repairs if repair.reason != BOILERPLATE]
+            if damage:
+                entry["repairs"] = len(damage)
             with time_budget(task.document_timeout):
                 document = normalise(raw)
                 segments = label_segments(segment_document(document))
@@ -99,6 +110,9 @@ def prepare_shard(task: PrepareTask) -> PreparedShard:
             continue
         if not any(segment.lang in TARGET for segment in segments):
             shard.entries.append(entry | {"status": "skipped", "reason": "no English or Russian sentence after normalisation"})
+            continue
+        if any(kept.doc_id == document.doc_id for kept in shard.documents):
+            shard.entries.append(entry | {"status": "skipped", "reason": f"same text as document {document.doc_id}"})
             continue
         shard.entries.append(entry | {"doc_id": document.doc_id})
         shard.documents.append(document)

@@ -23,9 +23,13 @@ from .manifest import MANIFEST, output_hashes
 
 
 class NotACorpus(AlignError):
-    """The folder is missing or holds no readable manifest: nothing to verify."""
+    """The folder is missing or holds no manifest: nothing to verify."""
 
     exit_code = 2
+
+
+class DamagedManifest(AlignError):
+    """The manifest is there but unreadable: the corpus does not match it (exit 1, as any difference)."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,9 @@ def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise NotACorpus(f"{path}: not a valid manifest ({error})") from None
+        raise DamagedManifest(f"{path}: damaged, not a manifest any more ({error})") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs"), dict):
-        raise NotACorpus(f"{path}: not a valid manifest (no outputs)")
+        raise DamagedManifest(f"{path}: damaged, not a manifest any more (no outputs)")
     return manifest
 
 
@@ -71,7 +75,8 @@ def verify_corpus(folder: Path) -> Verification:
     actual = output_hashes(folder)
     try:
         claims = check_claims(folder, manifest)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, SyntaxError) as error:
+        # SyntaxError: the XML parser's error for a damaged TMX file
         claims = [f"the corpus cannot be read as published ({type(error).__name__}: {error})"]
     return Verification(
         changed=sorted(name for name in recorded if name in actual and actual[name] != recorded[name]),

@@ -160,3 +160,18 @@ def test_swap_replaces_the_corpus_in_one_step(tmp_path):
     (new / "a").write_text("new")
     assert exchange(new, old)
     assert (old / "a").read_text() == "new" and (new / "a").read_text() == "old"
+
+
+def test_make_corpus_fetches_models_first_and_offline_stops_with_one_line(tmp_path):
+    """Without ALIGN_MODELS, `make corpus` runs `models fetch` before building; with no internet
+    (nothing outside loopback here), that stops the target with one line saying what to do."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "ALIGN_MODELS"}
+    env.update(HOME=str(tmp_path / "home"), ALIGN_CACHE=str(tmp_path / "cache"))
+    result = subprocess.run(["make", "--no-print-directory", "corpus", f"OUTPUT={tmp_path / 'corpus'}"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("align:")]
+    assert len(errors) == 1 and "could not download translate-en_ru" in errors[0] and "ALIGN_MODELS" in errors[0]
+    assert "models fetch" in result.stdout and not (tmp_path / "corpus").exists()

@@ -150,3 +150,27 @@ def test_verify_rebuild_does_not_vouch_for_a_forged_cache(tmp_path, test_store):
     result = run_cli("verify", str(forged), "--rebuild", str(SEEDS), env=env)
     assert result.returncode == 1 and "differs:" in result.stdout  # ... but a rebuild without the cache does not
     assert run_cli("verify", str(honest), "--rebuild", str(SEEDS), env=env).returncode == 0
+
+
+@pytest.mark.parametrize("damage", ["empty", "flipped"])
+def test_a_damaged_tmx_is_reported_not_crashed_on(corpus, tmp_path, damage):
+    forged = copy_of(corpus, tmp_path)
+    tmx = forged / "exports" / "corpus.tmx"
+    data = bytearray(tmx.read_bytes())
+    if damage == "empty":
+        data = bytearray()
+    else:
+        data[200] = ord("<")
+    tmx.write_bytes(bytes(data))
+    result = run_cli("verify", str(forged))
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert "changed: exports/corpus.tmx" in result.stdout and "claim:" in result.stdout
+
+
+def test_a_damaged_manifest_is_a_difference_not_a_missing_corpus(corpus, tmp_path):
+    forged = copy_of(corpus, tmp_path)
+    manifest = bytearray((forged / "manifest.json").read_bytes())
+    manifest[0] = 0xFF
+    (forged / "manifest.json").write_bytes(bytes(manifest))
+    result = run_cli("verify", str(forged))
+    assert result.returncode == 1 and "damaged" in result.stderr

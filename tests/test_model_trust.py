@@ -262,6 +262,7 @@ def test_models_list_prints_damaged_entries_and_exits_1(store):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     damaged = [line for line in result.stdout.splitlines() if line.startswith("DAMAGED")]
     assert len(damaged) == 2 and "model/model.bin changed" in damaged[1] and "broken.argosmodel" in damaged[0]
+    assert result.stderr.strip().splitlines()[-1].startswith("align: error: 2 package(s)")
 
 
 def test_models_list_of_a_missing_align_models_folder_exits_2(tmp_path):
