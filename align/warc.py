@@ -75,6 +75,8 @@ def is_warc(path: Path) -> bool:
     """A ``.warc``/``.warc.gz`` file, or any file whose content starts as a WARC record does."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         return True
+    if not path.is_file():  # a FIFO or device: opening it to look would block the build
+        return False
     try:
         with open(path, "rb") as stream:
             head = stream.read(512)

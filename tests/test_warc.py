@@ -415,3 +415,11 @@ def test_a_warc_of_both_languages_builds_human_rows(crawl, tmp_path, test_store)
     assert human and all(row["origin"] == "human" for row in human)
     assert any("Arctic" in row["translation"]["en"] for row in human)
     assert {row["origin"] for row in rows if row["doc_id"] != pair["en"]} == {"machine"}
+
+
+def test_a_fifo_in_the_input_folder_is_not_opened_to_sniff_for_a_warc(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert is_warc(fifo) is False  # returns at once: opening a FIFO would wait for a writer
