@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from signal import SIGTERM
 
@@ -56,6 +57,33 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+class SubmissionWindow:
+    """Tasks submitted at most ``limit`` ahead of the one being consumed, consumed in task order.
+
+    Both executors bound what is out at once this way: it bounds memory (results wait in the
+    window, not in a growing list) while keeping every worker busy.
+    """
+
+    def __init__(self, tasks: Iterable, limit: int, submit: Callable):
+        self.tasks, self.limit, self.submit = iter(tasks), limit, submit
+        self.pending: deque = deque()
+
+    def __iter__(self) -> Iterator[tuple]:
+        while True:
+            for task in islice(self.tasks, max(0, self.limit - len(self.pending))):
+                self.pending.append((task, self.submit(task)))
+            if not self.pending:
+                return
+            yield self.pending.popleft()
+
+    def resubmit(self) -> None:
+        """Submit every pending task again (its first submission was lost)."""
+        self.pending = deque((task, self.submit(task)) for task, _ in self.pending)
+
+    def outstanding(self) -> list:
+        return [handle for _, handle in self.pending]
+
+
 class LocalExecutor:
     """Map steps in this process (one worker) or in a pool of processes (several).
 
@@ -79,30 +107,16 @@ class LocalExecutor:
     def _pooled(self, function, tasks, in_flight) -> Iterator:
         from concurrent.futures.process import BrokenProcessPool
 
-        pending: deque = deque()
-        iterator = iter(tasks)
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < in_flight:
-                try:
-                    task = next(iterator)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append((task, self._pool().submit(function, task)))
-            if not pending:
-                break
-            task, future = pending.popleft()
+        window = SubmissionWindow(tasks, in_flight, lambda task: self._pool().submit(function, task))
+        for task, future in window:
             try:
                 yield future.result()
             except BrokenProcessPool:
                 # Every task in flight is lost with the pool: rebuild it, retry the others, and
                 # report the one that was running (the oldest) as failed unless it succeeds alone.
                 self._reset()
-                retried = [(t, None) for t, _ in pending]
-                pending.clear()
                 yield self._alone(function, task)
-                pending.extend((t, self._pool().submit(function, t)) for t, _ in retried)
+                window.resubmit()
 
     def _alone(self, function, task):
         from concurrent.futures.process import BrokenProcessPool
@@ -314,22 +328,9 @@ class RayExecutor:
         remote = self.remote_functions.get(function)
         if remote is None:
             remote = self.remote_functions[function] = ray.remote(num_cpus=1, max_retries=1)(function)
-        pending: deque = deque()
-        iterator = iter(tasks)
-        limit = max(1, in_flight or 2 * self.workers)
-        exhausted = False
+        window = SubmissionWindow(tasks, max(1, in_flight or 2 * self.workers), remote.remote)
         try:
-            while True:
-                while not exhausted and len(pending) < limit:
-                    try:
-                        task = next(iterator)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    pending.append(remote.remote(task))
-                if not pending:
-                    return
-                reference = pending.popleft()
+            for _task, reference in window:
                 try:
                     result = ray.get(reference)
                 except ray.exceptions.RayError as error:
@@ -337,7 +338,7 @@ class RayExecutor:
                 del reference  # the task's input and output leave the object store
                 yield result
         finally:
-            for reference in pending:
+            for reference in window.outstanding():
                 try:
                     ray.cancel(reference)
                 except Exception:  # finished meanwhile, or the cluster is gone

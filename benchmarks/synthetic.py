@@ -685,16 +685,7 @@ def iter_pages(
             yield WrittenPage(name, page_text(ru_sentences, rng, header, ru_report), len(rendered) + short)
 
 
-def generate_crawl(
-    folder: Path,
-    english: int,
-    russian: int,
-    bilingual_by_url: int,
-    bilingual_by_content: int,
-    sentences: tuple[int, int] = (8, 20),
-    short_share: float = 0.0,
-    seed: int = 0,
-) -> CrawlTruth:
+def generate_crawl(folder: Path, english: int, russian: int, *shape, **options) -> CrawlTruth:
     """Write a crawl of ``english`` English and ``russian`` Russian pages into ``folder``.
 
     ``bilingual_by_url`` + ``bilingual_by_content`` of them are translation pairs (counted in
@@ -704,7 +695,7 @@ def generate_crawl(
     """
     folder.mkdir(parents=True, exist_ok=True)
     truth = CrawlTruth(english, russian)
-    for page in iter_pages(english, russian, bilingual_by_url, bilingual_by_content, sentences, short_share, seed):
+    for page in iter_pages(english, russian, *shape, **options):
         (folder / page.name).write_text(page.text, encoding="utf-8")
         truth.sentences += page.sentences
         if page.pair:

@@ -33,20 +33,9 @@ from align.models import (
     read_package,
     unpacked_archive,
 )
+from benchmarks.reliability import repack  # one definition for the harness and the tests
 
 IDENTITY_COMMAND = r"find . -type f | sed 's|^\./||' | LC_ALL=C sort | xargs -d '\n' sha256sum | sha256sum"
-
-
-def repack(source: Path, target: Path, top: str | None = None, **metadata) -> Path:
-    """A copy of the package archive ``source`` with another top-level folder and metadata fields."""
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
-        for info in original.infolist():
-            old_top, _, rest = info.filename.partition("/")
-            data = original.read(info)
-            if rest == "metadata.json":
-                data = json.dumps(json.loads(data) | metadata).encode()
-            copy.writestr(f"{top or old_top}/{rest}", data)
-    return target
 
 
 @pytest.fixture
