@@ -458,15 +458,12 @@ class Build:
                     translated = {en: helper.translate([s.text for s in segments[en]]) for en, _ in shard_pairs}
                 yield shard.rows_key, AlignTask(tuple(shard_pairs), segments, translated)
 
-        total = sum(
-            counts.get(lang, 0)
+        to_translate = {
+            shard.index: sum(shard.languages.get(d, {}).get(lang, 0) for d in own[shard.index] for lang in translators)
             for shard in shards
-            for doc_id, counts in shard.languages.items()
-            if doc_id in own[shard.index]
-            for lang in translators
-        )
+        }
         by_key = {shard.rows_key: shard for shard in shards}
-        with progress.bar(total, "translate", "sent", self.show_progress) as bar:
+        with progress.bar(sum(to_translate.values()), "translate", "sent", self.show_progress) as bar:
             for key, task, aligned in self.resumable(align_shard, planned()):
                 shard = by_key[key]
                 if task is None:
@@ -480,7 +477,7 @@ class Build:
                     shard.origins = {"human": len(aligned), "machine": len(machine)}
                     table = pa.Table.from_pylist(records, schema=features().arrow_schema)
                     self.work.write("rows", key, {"rows": table}, {"origins": shard.origins})
-                bar.update(sum(shard.languages.get(d, {}).get(lang, 0) for d in own[shard.index] for lang in translators))
+                bar.update(to_translate[shard.index])
 
     def translate(self, shards, kept, doc_ids: list[str], translators) -> list:
         """Machine rows of the unpaired documents ``doc_ids`` (one shard's)."""
