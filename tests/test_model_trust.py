@@ -18,6 +18,8 @@ import pytest
 from conftest import ROOT, SEEDS, run_cli
 
 import align.models as models
+import align.models.fetching
+import align.models.store
 from align.models import (
     LOCK_FILE,
     ModelError,
@@ -313,7 +315,7 @@ def test_fetch_records_the_checksum_in_the_cache_when_the_lock_cannot_be_written
             raise PermissionError(13, "Permission denied")
         real_write_lock(index, pins, path)
 
-    monkeypatch.setattr(models, "write_lock", read_only_lock)
+    monkeypatch.setattr(align.models.fetching, "write_lock", read_only_lock)
     notes = []
     assert [p.name for p in fetch(tmp_path / "store", lock, notes)] == ["translate-en_ru"]
     copy = models.cache_root() / "models.lock"
@@ -373,11 +375,11 @@ def test_without_any_home_the_cache_is_a_private_temporary_folder(monkeypatch, c
 
     monkeypatch.delenv("ALIGN_CACHE")
     monkeypatch.setattr(Path, "home", classmethod(no_home))
-    models._usable_cache.cache_clear()
+    align.models.store._usable_cache.cache_clear()
     try:
         folder = models.cache_root()
     finally:
-        models._usable_cache.cache_clear()
+        align.models.store._usable_cache.cache_clear()
     assert folder.is_dir() and folder.name.startswith("align-cache-")
     assert "no home folder" in capsys.readouterr().err
 

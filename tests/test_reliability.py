@@ -186,8 +186,9 @@ def test_fetch_records_trust_on_first_use_then_enforces_it(tmp_path, test_store)
 
 def test_oversized_archive_is_refused(tmp_path, test_store, monkeypatch):
     import align.models as models
+    import align.models.store
 
-    monkeypatch.setattr(models, "MAX_ARCHIVE_BYTES", 1000)
+    monkeypatch.setattr(align.models.store, "MAX_ARCHIVE_BYTES", 1000)
     with pytest.raises(models.ModelError, match="unpacks to more than"):
         models.install(test_store / "translate-en_ru-test.argosmodel", tmp_path / "store")
     assert not list((tmp_path / "store").glob("translate-*"))

@@ -1,4 +1,4 @@
-"""The local model store: Argos packages, their identity and integrity, safe installation, test packages.
+"""Packages on disk: the store, package identity and integrity, safe installation.
 
 Packages come from ``ALIGN_MODELS`` (a folder of ``.argosmodel`` archives and/or unpacked package
 folders) or the default store ``$ALIGN_CACHE/models`` (``~/.cache/align/models`` when ``ALIGN_CACHE``
@@ -33,9 +33,6 @@ Names. Store folder names are built from metadata, so every part (type, language
 must be a plain name (``[A-Za-z0-9._-]+``, not ``.`` or ``..``), codes must be Argos language codes,
 and a name that carries an ``xx_yy`` direction must agree with the metadata. Nothing is deleted
 that this store did not make: an existing folder is replaced only when it is itself a package.
-
-``models.lock`` (package data, beside this module) pins the archives ``fetch`` downloads by their
-archive sha256.
 """
 
 from __future__ import annotations
@@ -43,7 +40,6 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import hashlib
-import io
 import json
 import os
 import re
@@ -51,24 +47,20 @@ import shutil
 import stat
 import sys
 import tempfile
-import urllib.request
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from .errors import AlignError
-from .hashing import sha256_file as file_sha256
-from .records import ModelRef
+from ..errors import AlignError
+from ..hashing import sha256_file as file_sha256
+from ..records import ModelRef
 
 ARCHIVE_SUFFIX = ".argosmodel"
 MAX_ARCHIVE_BYTES = 4 << 30
 MAX_COMPRESSION_RATIO = 200
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
-DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-LOCK_FILE = Path(__file__).resolve().parent / "models.lock"
 INTEGRITY_FOLDER = ".integrity"
 SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
 ARGOS_LANGUAGE_CODES = frozenset(
@@ -297,11 +289,11 @@ def _metadata(folder: Path, where: str) -> dict:
     version = metadata.get("package_version")
     if not isinstance(version, str):
         raise ModelError(f"{where}: metadata.json: package_version must be a string, got {version!r}")
-    _safe_name(version, f"{where}: metadata.json: package_version")
+    safe_name(version, f"{where}: metadata.json: package_version")
     return metadata
 
 
-def _safe_name(value: str, field: str) -> str:
+def safe_name(value: str, field: str) -> str:
     """``value`` if it can be one component of a path inside the store, else a ModelError."""
     if not SAFE_NAME.fullmatch(value) or value in (".", ".."):
         raise ModelError(f"{field} {value!r} refused: only letters, digits, '.', '_' and '-' may name a store entry")
@@ -362,7 +354,7 @@ def extract_archive(archive: Path, destination: Path) -> Path:
         tops = {path.parts[0] for path in paths if path.parts}
         if len(tops) != 1:
             raise ModelError(f"{archive}: a package archive holds exactly one top-level folder")
-        top = _safe_name(tops.pop(), f"{archive}: top-level folder")
+        top = safe_name(tops.pop(), f"{archive}: top-level folder")
         final = destination / top
         if final.exists() or final.is_symlink():
             raise OutputRefused(f"{archive}: {final} already exists; not replaced")
@@ -391,10 +383,10 @@ def extract_archive(archive: Path, destination: Path) -> Path:
 
 def unpacked_archive(archive: Path) -> Path:
     """The checked unpacked copy of a store archive, made once under the cache."""
-    return _unpacked(archive, [])[0]
+    return unpacked_with_listing(archive, [])[0]
 
 
-def _unpacked(archive: Path, notes: list[str], digest: str | None = None) -> tuple[Path, str]:
+def unpacked_with_listing(archive: Path, notes: list[str], digest: str | None = None) -> tuple[Path, str]:
     """The unpacked copy of ``archive`` and its file listing, checked against its record.
 
     The copy lives in ``<cache>/unpacked/<archive sha256>/`` (``digest``, when the caller has it);
@@ -472,7 +464,7 @@ def _scan(store: Path, notes: list[str]) -> tuple[list[InstalledPackage], list[t
             continue
         try:
             if is_archive:
-                folder, listing = _unpacked(entry, notes)
+                folder, listing = unpacked_with_listing(entry, notes)
                 packages.append(read_package(folder, origin=str(entry), listing=listing))
             else:
                 packages.append(_read_folder(entry, notes))
@@ -513,7 +505,7 @@ def find_package(from_code: str, to_code: str, store: Path | None = None) -> Ins
         if damaged:
             raise ModelError(f"no usable {from_code}→{to_code} package in {store}; unusable: {damaged[0][1]}")
         raise PackageNotFound(missing_packages_message([(from_code, to_code)], store))
-    return max(candidates, key=lambda p: (_version_key(p.version), p.sha256))
+    return max(candidates, key=lambda p: (version_key(p.version), p.sha256))
 
 
 def missing_packages_message(missing: list[tuple[str, str]], store: Path) -> str:
@@ -529,7 +521,7 @@ def missing_packages_message(missing: list[tuple[str, str]], store: Path) -> str
     )
 
 
-def _version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple:
     return tuple(int(part) if part.isdigit() else -1 for part in version.replace("-", ".").split("."))
 
 
@@ -547,7 +539,7 @@ def install(source: Path, store: Path | None = None) -> InstalledPackage:
         check_package_layout(source)
         if store.resolve().is_relative_to(source.resolve()):
             raise ModelError(f"{source}: refused: the store {store} is inside this folder")
-    with tempfile.TemporaryDirectory(prefix=".check-", dir=_ensure(store)) as scratch:
+    with tempfile.TemporaryDirectory(prefix=".check-", dir=ensure_folder(store)) as scratch:
         if source.is_dir():
             staged = Path(scratch) / "package"
             try:
@@ -575,7 +567,7 @@ def install(source: Path, store: Path | None = None) -> InstalledPackage:
 def _store_path(store: Path, package: InstalledPackage) -> Path:
     """``<store>/<name>-<version>``, refused unless it is a direct child of the store."""
     name = "-".join(
-        _safe_name(part, f"{package.origin}: {field}")
+        safe_name(part, f"{package.origin}: {field}")
         for field, part in (("name", package.name), ("package_version", package.version))
     )
     final = store / name
@@ -584,342 +576,8 @@ def _store_path(store: Path, package: InstalledPackage) -> Path:
     return final
 
 
-def _ensure(folder: Path) -> Path:
+def ensure_folder(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-# ------------------------------------------------------------------------- fetching (the index)
-
-
-@dataclass(frozen=True)
-class Pin:
-    """One package the corpus uses, as pinned in ``models.lock``.
-
-    ``version``, ``links`` and ``sha256`` may be empty until the first fetch resolves them from the
-    package index (the newest version of ``name``); they are written back and enforced afterwards.
-    """
-
-    name: str
-    version: str | None
-    links: tuple[str, ...]
-    sha256: str | None
-
-    @property
-    def resolved(self) -> bool:
-        return bool(self.version and self.links)
-
-
-def read_lock(path: Path = LOCK_FILE) -> tuple[str, list[Pin]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        pins = [
-            Pin(p["name"], p.get("version"), tuple(p.get("links") or ()), p.get("sha256"))
-            for p in data["packages"]
-        ]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ModelError(f"{path}: unreadable model lock file ({error})") from None
-    return data.get("index") or DEFAULT_INDEX, pins
-
-
-def write_lock(index: str, pins: Iterable[Pin], path: Path = LOCK_FILE) -> None:
-    data = {
-        "comment": "Argos packages the corpus uses. Empty fields are resolved from the index on the "
-        "first `make models` and written back; sha256 is the archive's, recorded on first use when "
-        "the index gives none, and enforced after that.",
-        "index": index,
-        "packages": [
-            {"name": p.name, "version": p.version, "links": list(p.links), "sha256": p.sha256}
-            for p in pins
-        ],
-    }
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, path)
-
-
-def download(url: str, target: Path, timeout: float = 60.0) -> None:
-    """Download with a progress bar into ``target`` (written atomically)."""
-    from tqdm import tqdm
-
-    partial = target.with_name(target.name + ".part")
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, partial.open("wb") as sink:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc=target.name, leave=False) as bar:
-                for block in iter(lambda: response.read(1 << 20), b""):
-                    sink.write(block)
-                    bar.update(len(block))
-        os.replace(partial, target)
-    except (OSError, ValueError) as error:
-        partial.unlink(missing_ok=True)
-        raise ModelError(f"download of {url} failed ({getattr(error, 'reason', error)})") from None
-
-
-def resolve_from_index(index_url: str, pins: list[Pin], scratch: Path) -> list[Pin]:
-    """Fill in version and links of unresolved pins from the Argos package index."""
-    if all(pin.resolved for pin in pins):
-        return pins
-    index_file = scratch / "index.json"
-    download(index_url, index_file)
-    try:
-        entries = json.loads(index_file.read_text(encoding="utf-8"))
-    except ValueError:
-        raise ModelError(f"{index_url}: the package index is not valid JSON") from None
-    package = argos_package_module()
-    available = [package.AvailablePackage(entry) for entry in entries]
-    resolved = []
-    for pin in pins:
-        if pin.resolved:
-            resolved.append(pin)
-            continue
-        matches = [
-            p for p in available
-            if package.argospm_package_name(p) == pin.name
-            and (pin.version is None or p.package_version == pin.version)
-        ]
-        if not matches:
-            raise ModelError(f"the package index has no {pin.name} {pin.version or ''}".rstrip())
-        best = max(matches, key=lambda p: _version_key(p.package_version))
-        resolved.append(Pin(pin.name, best.package_version, tuple(best.links), pin.sha256))
-    return resolved
-
-
-def fetch(
-    store: Path | None = None, lock_path: Path = LOCK_FILE, notes: list[str] | None = None
-) -> list[InstalledPackage]:
-    """Download every pinned package, verify its checksum and put it into the store.
-
-    Newly resolved pins and first-seen checksums are written back to ``lock_path``; when that file
-    cannot be written (say, inside an installed wheel), to ``<cache>/models.lock``, with a note in
-    ``notes`` saying so.
-    """
-    store = _ensure(store or store_root())
-    notes = [] if notes is None else notes
-    index_url, pins = read_lock(lock_path)
-    try:
-        pins_now = resolve_from_index(index_url, pins, cache_root())
-    except ModelError as error:
-        raise ModelError(f"{error} — no internet here? copy .argosmodel files into ALIGN_MODELS by hand") from None
-    installed, final = [], []
-    for pin in pins_now:
-        name = f"{pin.name}-{pin.version}{ARCHIVE_SUFFIX}"
-        archive = store / _safe_name(name, f"{lock_path}: package {pin.name!r} version {pin.version!r}:")
-        downloaded = not archive.exists()
-        if downloaded:
-            errors = []
-            for link in pin.links:
-                try:
-                    download(link, archive)
-                    break
-                except ModelError as error:
-                    errors.append(str(error))
-            else:
-                raise ModelError(
-                    f"could not download {pin.name} {pin.version}: {'; '.join(errors) or 'no links'}"
-                    " — no internet here? copy .argosmodel files into ALIGN_MODELS by hand"
-                )
-        digest = file_sha256(archive)
-        try:
-            if pin.sha256 and digest != pin.sha256:
-                raise ModelError(
-                    f"{archive.name}: sha256 {digest} does not match models.lock ({lock_path}: {pin.sha256})"
-                )
-            folder, listing = _unpacked(archive, notes, digest)
-            installed.append(read_package(folder, origin=str(archive), listing=listing))
-        except ModelError:
-            if downloaded:
-                archive.unlink()
-            raise
-        final.append(Pin(pin.name, pin.version, pin.links, digest))
-    if final != pins:
-        try:
-            write_lock(index_url, final, lock_path)
-        except OSError as error:
-            copy = cache_root() / "models.lock"
-            write_lock(index_url, final, copy)
-            notes.append(
-                f"{lock_path} cannot be written ({error.strerror or error}); the resolved pins and "
-                f"checksums are recorded in {copy}: pass --lock {copy} next time to enforce them"
-            )
-    return installed
-
-
-# ------------------------------------------------------------------------------ test packages
-
-
-TEST_MODEL_NOTE = (
-    "RANDOM-WEIGHT TEST MODEL. Its translations are meaningless: it exists to exercise the real "
-    "code path (Argos package format, sentencepiece, CTranslate2) in tests and dry runs."
-)
-
-
-@dataclass(frozen=True)
-class TestModelShape:
-    layers: int = 2
-    width: int = 64
-    heads: int = 4
-    ffn: int = 128
-    vocab: int = 800
-    quantization: str | None = None
-
-
-def _training_text(corpus_dir: Path) -> list[str]:
-    lines = []
-    for path in sorted(corpus_dir.glob("*.txt")):
-        lines.extend(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line]
-
-
-def _train_sentencepiece(lines: list[str], vocab_size: int, target: Path) -> None:
-    """Train in memory: a model written to a file would record the (temporary) file name."""
-    import sentencepiece as spm
-
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines),
-        model_writer=model,
-        vocab_size=vocab_size,
-        model_type="unigram",
-        character_coverage=1.0,
-        byte_fallback=True,
-        hard_vocab_limit=False,
-        num_threads=1,
-        shuffle_input_sentence=False,
-        minloglevel=2,
-    )
-    target.write_bytes(model.getvalue())
-
-
-def _random_transformer(vocabulary: list[str], shape: TestModelShape, seed: int):
-    import numpy as np
-    from ctranslate2.specs import model_spec, transformer_spec
-
-    spec = transformer_spec.TransformerSpec.from_config(shape.layers, shape.heads)
-    rng = np.random.RandomState(seed)
-    width, vocab = shape.width, len(vocabulary)
-
-    def shape_of(name: str) -> tuple[int, ...]:
-        parts = name.split("/")
-        leaf, owner = parts[-1], parts[-2]
-        if owner == "layer_norm" or leaf in ("gamma", "beta"):
-            return (width,)
-        if owner.startswith("embeddings") or owner == "projection":
-            return (vocab, width)
-        if "ffn" in parts:
-            return (shape.ffn, width) if owner == "linear_0" else (width, shape.ffn)
-        cross = "attention" in parts and "self_attention" not in parts
-        rows = {"linear_0": width if cross else 3 * width, "linear_1": 2 * width if cross else width}
-        return (rows.get(owner, width), width)
-
-    def fill(layer, name, value):
-        if value is not None:
-            return
-        attribute = name.split("/")[-1]
-        size = shape_of(name)
-        if attribute == "gamma":
-            array = np.ones(size, dtype=np.float32)
-        elif attribute == "beta":
-            array = np.zeros(size, dtype=np.float32)
-        else:
-            array = (rng.standard_normal(size) * (1.0 / np.sqrt(size[-1]))).astype(np.float32)
-        setattr(layer, attribute, array)
-
-    model_spec.visit_spec(spec, fill)
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
-    return spec
-
-
-def write_deterministic_zip(folder: Path, archive: Path) -> None:
-    """Zip ``folder`` (as its top-level directory) with fixed timestamps and modes, sorted."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file():
-                continue
-            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_EPOCH)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zipped.writestr(info, path.read_bytes())
-    partial = archive.with_name(archive.name + ".part")
-    partial.write_bytes(buffer.getvalue())
-    os.replace(partial, archive)
-
-
-def make_test_package(
-    from_code: str,
-    to_code: str,
-    out: Path,
-    corpus_dir: Path,
-    shape: TestModelShape = TestModelShape(),
-    seed: int = 1234,
-) -> Path:
-    """Build a random-weight Argos package; ``out`` is a folder (archive goes inside) or a file
-    name ending in ``.argosmodel``.
-
-    The tokenizer is trained on ``corpus_dir``'s text and the weights drawn from a fixed seed, so
-    the archive is byte-identical on every run with the same library versions.
-    """
-    if from_code == to_code or not {from_code, to_code} <= ARGOS_LANGUAGE_CODES:
-        raise ModelError(f"a test package needs two different Argos language codes, not {from_code}→{to_code}")
-    name = f"translate-{from_code}_{to_code}-test"
-    archive = _test_package_target(out, name)
-    lines = _training_text(corpus_dir)
-    if not lines:
-        raise ModelError(f"{corpus_dir}: no .txt files to train the test tokenizer on")
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / name
-        folder.mkdir()
-        _train_sentencepiece(lines, shape.vocab, folder / "sentencepiece.model")
-        import sentencepiece as spm
-
-        processor = spm.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
-        vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-        spec = _random_transformer(vocabulary, shape, seed + sum(map(ord, from_code + to_code)))
-        spec.validate()
-        spec.optimize(quantization=shape.quantization)
-        (folder / "model").mkdir()
-        spec.save(str(folder / "model"))
-        metadata = {
-            "package_version": "0.0.1-test",
-            "argos_version": "1.9.0",
-            "type": "translate",
-            "from_code": from_code,
-            "from_name": LANGUAGE_NAMES.get(from_code, from_code),
-            "to_code": to_code,
-            "to_name": LANGUAGE_NAMES.get(to_code, to_code),
-            "test_model": True,
-            "description": TEST_MODEL_NOTE,
-            "shape": shape.__dict__,
-        }
-        (folder / "metadata.json").write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
-        (folder / "README.md").write_text(f"# {name}\n\n**{TEST_MODEL_NOTE}**\n")
-        write_deterministic_zip(folder, archive)
-    return archive
-
-
-def _test_package_target(out: Path, name: str) -> Path:
-    """The archive path for ``out``; refused when that would overwrite a file this tool did not make."""
-    if out.is_dir() or not (out.exists() or out.suffix):
-        archive = out / f"{name}{ARCHIVE_SUFFIX}"
-    elif out.suffix == ARCHIVE_SUFFIX:
-        archive = out
-    else:
-        raise OutputRefused(f"{out}: refused: OUT must be a folder or a file name ending in {ARCHIVE_SUFFIX}")
-    if (archive.exists() or archive.is_symlink()) and not _is_test_package(archive):
-        raise OutputRefused(f"{archive}: refused: it exists and is not a test package; not overwritten")
-    return archive
-
-
-def _is_test_package(archive: Path) -> bool:
-    """Whether ``archive`` is an Argos archive whose metadata says ``test_model: true``."""
-    if archive.is_symlink() or not archive.is_file():
-        return False
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            names = [n for n in zipped.namelist() if PurePosixPath(n).parts[1:] == ("metadata.json",)]
-            return len(names) == 1 and json.loads(zipped.read(names[0])).get("test_model") is True
-    except (OSError, ValueError, zipfile.BadZipFile, AttributeError):
-        return False
