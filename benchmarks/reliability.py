@@ -268,6 +268,12 @@ def small_pages(folder: Path, text: str = GOOD) -> Path:
 # ------------------------------------------------------------------------------- harness
 
 
+def interruptible() -> None:
+    """Give the run Ctrl-C's default meaning: a harness started in the background (``make
+    reliability &``) has SIGINT ignored, and its children would inherit that and never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Harness:
     def __init__(self, root: Path, only: str | None):
         self.root = root
@@ -316,7 +322,8 @@ class Harness:
         argv = [*(wrapper or []), sys.executable, "-m", "align", *args]
         out, err = tempfile.TemporaryFile(dir=self.root), tempfile.TemporaryFile(dir=self.root)
         process = subprocess.Popen(
-            argv, env=self.env(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+            argv, env=self.env(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+            preexec_fn=interruptible,
         )
         pending = Pending(self, process, (out, err), list(args), dict(env or {}), cwd, list(wrapper or []))
         self.live.add(pending)
