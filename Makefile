@@ -25,12 +25,14 @@ OUTPUT ?= corpora/seeds-en-ru
 TEST_MODELS ?= build/test-models
 MAX_DECODING_LENGTH ?=
 LICENSE ?=
+# FILTERS: filter settings for `make corpus`, e.g. FILTERS="too-short=2 near-duplicate=off"
+FILTERS ?=
 BUILD_FLAGS := $(if $(MAX_DECODING_LENGTH),--max-decoding-length $(MAX_DECODING_LENGTH)) \
-	$(if $(LICENSE),--license $(LICENSE)) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS)) \
+	$(if $(LICENSE),--license $(LICENSE)) $(foreach f,$(FILTERS),--filter $(f)) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS)) \
 	$(if $(filter ray,$(EXECUTOR)),$(if $(RAY_ADDRESS),--ray-address $(RAY_ADDRESS)))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install test eval bench bench-scale reliability corpus models test-packages verify clean
+.PHONY: help install test eval bench bench-scale reliability corpus models test-packages verify report clean
 
 help:
 	@echo "make install        create .venv from uv.lock (EXECUTOR=ray: .venv-ray, with Ray)"
@@ -46,6 +48,7 @@ help:
 	@echo "make reliability    fault runs and tamperings against the CLI, counted (a few minutes)"
 	@echo "make verify         check $(OUTPUT) against its manifest, rebuild it and compare byte for byte"
 	@echo "                    (needs the models it was built with: 'make models' or ALIGN_MODELS=DIR)"
+	@echo "make report         write $(OUTPUT)/report.html: summary, charts and documents, offline"
 	@echo "make clean          remove .venv, .venv-ray, .tools, build/ and caches"
 
 $(UV):
@@ -74,6 +77,7 @@ eval: install
 bench: install
 	$(RUN) -m benchmarks.bench
 	$(RUN) -m benchmarks.bench_pairing
+	$(RUN) -m benchmarks.bench_report
 
 bench-scale: install
 	$(RUN) -m benchmarks.bench_scale
@@ -96,6 +100,9 @@ test-packages: install
 
 verify: install
 	$(RUN) -m align verify $(OUTPUT) --rebuild $(INPUT)
+
+report: install
+	$(RUN) -m align report $(OUTPUT)
 
 clean:
 	rm -rf $(VENV) $(RAY_VENV) $(TOOLS) build .pytest_cache .hypothesis

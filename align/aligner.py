@@ -23,7 +23,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 BEAD_PRIORS = {(1, 1): 0.89, (2, 1): 0.045, (1, 2): 0.045, (2, 2): 0.011, (1, 0): 0.0045, (0, 1): 0.0045}
 GALE_CHURCH_VARIANCE = 6.8
@@ -36,7 +43,7 @@ BLOCK_ABOVE = 400
 TRANSLITERATION = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya".split(" "),
+        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
     )
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -53,6 +60,7 @@ def transliterate(word: str) -> str:
     return "".join(TRANSLITERATION.get(ch, ch) for ch in word.lower())
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """A spelling-insensitive key: Latin letters, digraphs folded, vowels dropped after the first.
 
@@ -166,20 +174,41 @@ BeadCost = Callable[[int, int, int, int], float]
 
 
 class Scorer:
-    """A cost component; ``bind`` prepares it for two documents and returns the cost function."""
+    """A cost component of beads with sentences on both sides.
+
+    ``costs`` scores many beads at once: beads of ``a`` source and ``b`` target sentences ending
+    at the cells ``(i, j)`` (arrays), i.e. source sentences ``[i - a, i)`` against target
+    sentences ``[j - b, j)``. The scorers here compute it with array operations over the whole
+    search band. A scorer written elsewhere may implement only ``bind`` (one bead at a time); the
+    default ``costs`` then calls it per cell, which is correct but slow.
+    """
 
     weight: float = 1.0
+    blocks: bool = True
+    """Whether the scorer works on block features too (the coarse pass of long documents); one
+    bound to the sentences of a document pair does not."""
 
     def bind(self, source: Sequence[Features], target: Sequence[Features]) -> BeadCost:
         raise NotImplementedError
 
+    def costs(self, pair: PairTables, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        cost = self.bind(pair.source.features, pair.target.features)
+        return np.fromiter((cost(x - a, x, y - b, y) for x, y in zip(i.tolist(), j.tolist())), float, len(i))
+
 
 class LengthScorer(Scorer):
     """Gale & Church (1993): the target/source length difference is normal around a ratio that is
-    estimated from the two documents themselves (Russian runs about 10 % longer than English)."""
+    estimated from the two documents themselves (Russian runs about 10 % longer than English).
 
-    def __init__(self, weight: float = 1.0):
+    ``cap`` bounds the cost of one bead: beyond it a length mismatch says no more. Translations
+    whose lengths differ wildly exist (a ministry's full name against its abbreviation), and an
+    unbounded Gaussian tail would rather leave such a sentence out and merge its translation with
+    a neighbour than pair the two, however much else they share.
+    """
+
+    def __init__(self, weight: float = 1.0, cap: float = -math.log(1e-12)):
         self.weight = weight
+        self.cap = cap
 
     def bind(self, source, target):
         source_lengths = _prefix_sums(f.length for f in source)
@@ -191,9 +220,30 @@ class LengthScorer(Scorer):
             t = target_lengths[j1] - target_lengths[j0]
             mean = max((s + t / ratio) / 2, 1.0)
             delta = abs(t - s * ratio) / math.sqrt(GALE_CHURCH_VARIANCE * mean)
-            return -math.log(max(math.erfc(delta / math.sqrt(2)), 1e-12))
+            return min(-math.log(max(math.erfc(delta / math.sqrt(2)), 1e-12)), self.cap)
 
         return cost
+
+    def costs(self, pair, a, b, i, j):
+        source_lengths, target_lengths = pair.source.lengths, pair.target.lengths
+        s = (source_lengths[i] - source_lengths[i - a]).astype(float)
+        t = (target_lengths[j] - target_lengths[j - b]).astype(float)
+        ratio = pair.length_ratio
+        mean = np.maximum((s + t / ratio) / 2, 1.0)
+        delta = np.abs(t - s * ratio) / np.sqrt(GALE_CHURCH_VARIANCE * mean)
+        return np.minimum(np.minimum(neg_log_erfc(delta / math.sqrt(2)), -math.log(1e-12)), self.cap)
+
+
+def neg_log_erfc(z: np.ndarray) -> np.ndarray:
+    """``-log(erfc(z))`` for ``z >= 0``, vectorised, without underflow for large ``z``.
+
+    Numpy has no ``erfc``; this is the Chebyshev fit of Press et al., *Numerical Recipes*
+    (``erfcc``), whose relative error is below 1.2e-7 everywhere, written in log form.
+    """
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (
+        0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    return z * z - poly - np.log(t)
 
 
 class LexicalScorer(Scorer):
@@ -219,6 +269,20 @@ class LexicalScorer(Scorer):
 
         return cost
 
+    def costs(self, pair, a, b, i, j):
+        left, right = pair.source.key_sets(a, pair.key_ids), pair.target.key_sets(b, pair.key_ids)
+        return dice_cost(left, right, i, j)
+
+
+def dice_cost(left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """``1 - 2|L ∩ R| / (|L| + |R|)`` per cell, capped at 0 below; 0.5 where both sizes are 0.
+    With ``weights``, shared ids count by their weight (``overlap``)."""
+    shared = overlap(left, right, i, j, weights)
+    sizes = left.sizes[i] + right.sizes[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost = 1.0 - np.minimum(2.0 * shared / sizes, 1.0)
+    return np.where(sizes == 0, 0.5, cost)
+
 
 class PunctuationScorer(Scorer):
     """Questions stay questions and quotes stay quotes: final mark and punctuation counts."""
@@ -235,9 +299,21 @@ class PunctuationScorer(Scorer):
 
         return cost
 
+    def costs(self, pair, a, b, i, j):
+        source, target = pair.source, pair.target
+        final = (source.finals[i - 1] != target.finals[j - 1]).astype(float)
+        differences = np.zeros(len(i), np.int64)
+        for left, right in zip(source.punctuation_sums(a), target.punctuation_sums(b)):
+            if left is None and right is None:
+                continue  # a mark neither document uses
+            differences += np.abs((0 if left is None else left[i]) - (0 if right is None else right[j]))
+        return final + 0.25 * differences
+
 
 class TranslationScorer(Scorer):
     """Bleualign's idea: translate the source, score the translation against the target (chrF)."""
+
+    blocks = False
 
     def __init__(self, translated_source: Sequence[str], target: Sequence[str], weight: float = 4.0):
         self.weight = weight
@@ -286,8 +362,148 @@ def _prefix_sums(values: Iterable[int]) -> list[int]:
     return sums
 
 
+LENGTH_CAP = 4.0
+"""The most a length mismatch costs in the default scorers: the cost of leaving one sentence
+out (``Aligner.skip_cost``). Length alone then never makes the aligner drop a sentence and
+merge its translation with a neighbour; it takes lexical evidence against the pair too."""
+
+
 def default_scorers() -> list[Scorer]:
-    return [LengthScorer(), LexicalScorer(), PunctuationScorer()]
+    return [LengthScorer(cap=LENGTH_CAP), LexicalScorer(), PunctuationScorer()]
+
+
+# ----------------------------------------------------------------------------- array tables
+
+
+@dataclass(frozen=True)
+class SetTable:
+    """Integer-id sets of every bead side of one size, as a CSR table indexed by bead end.
+
+    Row ``i`` is the union over sentences ``[i - a, i)``; rows ``0 … a - 1`` are empty.
+    ``sizes[i]`` is the set's size as the scorer counts it (usually ``len``).
+    """
+
+    indptr: np.ndarray
+    ids: np.ndarray
+    sizes: np.ndarray
+
+
+def set_table(sets: Sequence[Sequence[int]], group: int, sizes: Sequence[float] | np.ndarray | None = None) -> SetTable:
+    """The ``SetTable`` of unions of ``group`` consecutive sets; ``sizes`` overrides ``len``.
+
+    Built with array operations: each sentence's ids are copied to the ``group`` bead ends that
+    cover it, and duplicates within a bead end are dropped by one sort.
+    """
+    rows = len(sets) + 1
+    counts = np.fromiter((len(item) for item in sets), np.int64, len(sets))
+    ids = np.fromiter((x for item in sets for x in item), np.int64, int(counts.sum()))
+    sentence = np.repeat(np.arange(len(sets)), counts)
+    vocabulary = int(ids.max()) + 1 if len(ids) else 1
+    codes = np.concatenate([(sentence + 1 + k) * vocabulary + ids for k in range(group)])
+    codes = np.unique(codes[codes < rows * vocabulary])
+    ends = codes // vocabulary
+    indptr = np.zeros(rows + 1, np.int64)
+    np.cumsum(np.bincount(ends, minlength=rows), out=indptr[1:])
+    counted = np.diff(indptr).astype(float)
+    if group > 1:
+        counted[:group] = 0
+    return SetTable(indptr, codes % vocabulary, counted if sizes is None else np.asarray(sizes, dtype=float))
+
+
+def overlap(left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """``|left[i] ∩ right[j]|`` for every cell, by a sort-merge join of the two tables' ids; with
+    ``weights`` (per id), the sum of the shared ids' weights instead of their number.
+
+    Only target rows within each source row's requested column range are joined, so the work is
+    proportional to the band, not to the whole document. ``i`` must be nondecreasing.
+    """
+    if len(i) == 0:
+        return np.zeros(0)
+    columns = len(right.indptr)
+    target_rows = np.repeat(np.arange(columns - 1), np.diff(right.indptr))
+    postings = np.sort(right.ids * columns + target_rows)
+    rows = np.arange(len(left.indptr) - 1)
+    first = np.searchsorted(i, rows, "left")
+    last = np.searchsorted(i, rows, "right") - 1
+    requested = last >= first
+    lowest = np.where(requested, j[np.minimum(first, len(j) - 1)], 0)
+    highest = np.where(requested, j[np.maximum(last, 0)], -1)
+    source_rows = np.repeat(rows, np.diff(left.indptr))
+    begin = np.searchsorted(postings, left.ids * columns + lowest[source_rows], "left")
+    end = np.searchsorted(postings, left.ids * columns + highest[source_rows], "right")
+    counts = np.maximum(end - begin, 0)
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(len(i))
+    starts = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
+    matches = np.repeat(source_rows, counts) * columns + postings[starts] % columns
+    cells = i * columns + j
+    if weights is None:
+        matches.sort()
+        return (np.searchsorted(matches, cells, "right") - np.searchsorted(matches, cells, "left")).astype(float)
+    order = np.argsort(matches, kind="stable")
+    matches = matches[order]
+    running = np.concatenate(([0.0], np.cumsum(weights[postings[starts] // columns][order])))
+    return running[np.searchsorted(matches, cells, "right")] - running[np.searchsorted(matches, cells, "left")]
+
+
+FINALS = {"": 0, ".": 1, "?": 2, "!": 3, "…": 4}
+
+
+class SideTable:
+    """One document's features as arrays: length and punctuation prefix sums, final marks, and
+    (on demand) its key sets per bead size."""
+
+    def __init__(self, features: Sequence[Features]):
+        self.features = features
+        self.lengths = np.zeros(len(features) + 1, np.int64)
+        np.cumsum([f.length for f in features], out=self.lengths[1:])
+        self.finals = np.array([FINALS.get(f.final, 5) for f in features], np.int64)
+        punctuation = np.array([f.punctuation for f in features], np.int64).reshape(len(features), -1)
+        self.punctuation = np.zeros((punctuation.shape[1], len(features) + 1), np.int64)
+        np.cumsum(punctuation.T, axis=1, out=self.punctuation[:, 1:])
+        """Per mark (rows), prefix sums over sentences (columns)."""
+        self._punctuation_sums: dict[int, list] = {}
+        self._cache: dict[tuple, SetTable] = {}
+
+    def punctuation_sums(self, group: int) -> list[np.ndarray | None]:
+        """Per mark, its count over the ``group`` sentences ending at each bead end (``None``
+        for a mark the document never uses, so that scoring can skip it)."""
+        if group not in self._punctuation_sums:
+            sums: list[np.ndarray | None] = []
+            for prefix in self.punctuation:
+                if not prefix[-1]:
+                    sums.append(None)
+                    continue
+                counts = np.zeros_like(prefix)
+                counts[group:] = prefix[group:] - prefix[:-group]
+                sums.append(counts)
+            self._punctuation_sums[group] = sums
+        return self._punctuation_sums[group]
+
+    def cached(self, name: str, group: int, build: Callable[[], tuple[list, list | None]]) -> SetTable:
+        """The set table ``name`` for beads of ``group`` sentences, built once per document."""
+        key = (name, group)
+        if key not in self._cache:
+            sets, sizes = build()
+            self._cache[key] = set_table(sets, group, sizes)
+        return self._cache[key]
+
+    def key_sets(self, group: int, ids: dict[str, int]) -> SetTable:
+        def build():
+            return [[ids.setdefault(key, len(ids)) for key in f.keys] for f in self.features], None
+
+        return self.cached("keys", group, build)
+
+
+class PairTables:
+    """Both documents' tables, and what they share: the key vocabulary and the length ratio."""
+
+    def __init__(self, source: Sequence[Features], target: Sequence[Features]):
+        self.source, self.target = SideTable(source), SideTable(target)
+        self.key_ids: dict[str, int] = {}
+        total_source, total_target = int(self.source.lengths[-1]), int(self.target.lengths[-1])
+        self.length_ratio = total_target / total_source if total_source and total_target else 1.0
 
 
 # -------------------------------------------------------------------------------------- search
@@ -304,53 +520,71 @@ class Aligner:
     corridor: int = FINE_CORRIDOR
 
     def align(self, source: Sequence[Features], target: Sequence[Features]) -> list[Bead]:
+        return to_beads(self.path(source, target))
+
+    def path(self, source: Sequence[Features], target: Sequence[Features], windows: Windows | None = None) -> list:
+        """The cheapest path as ``(i0, i1, j0, j1, cost)`` steps; ``windows`` skips the coarse pass."""
         n, m = len(source), len(target)
         if n == 0 or m == 0:
-            return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
-        bead_cost = self._cost_function(source, target)
+            return [(i, i + 1, 0, 0, 0.0) for i in range(n)] + [(0, 0, j, j + 1, 0.0) for j in range(m)]
+        _check_beads(self.beads)
+        tables = PairTables(source, target)
+        if windows is None:
+            windows = self.corridor_windows(source, target, tables)
+        return _search(n, m, list(self.beads), windows, self._cost_function(tables))
+
+    def corridor_windows(self, source, target, tables: PairTables | None = None) -> Windows:
+        """The fine pass's cells: a corridor around the coarse path (1-1, 1-0, 0-1 beads only)."""
+        n, m = len(source), len(target)
         coarse_beads = [bead for bead in ((1, 1), (1, 0), (0, 1)) if bead in self.beads]
         if max(n, m) > BLOCK_ABOVE:
             path = self._block_path(source, target, coarse_beads)
-            corridor = _corridor(path, n, m, self.corridor + BLOCK)
-        else:
-            band = self.coarse_band + abs(n - m)
-            windows = [_diagonal_window(i, n, m, band) for i in range(n + 1)]
-            path = _search(n, m, coarse_beads, windows, bead_cost)
-            corridor = _corridor(path, n, m, self.corridor)
-        final = _search(n, m, list(self.beads), corridor, bead_cost)
-        return _to_beads(final)
+            return path_corridor(path, n, m, self.corridor + BLOCK)
+        band = self.coarse_band + abs(n - m)
+        path = _search(n, m, coarse_beads, _diagonal_windows(n, m, band), self._cost_function(tables or PairTables(source, target)))
+        return path_corridor(path, n, m, self.corridor)
 
-    def _cost_function(self, source: Sequence[Features], target: Sequence[Features], block: int = 1):
-        """Cost of a bead ending at ``(i, j)``; over blocks of ``block`` sentences when > 1.
+    def _cost_function(self, tables: PairTables, block: int = 1) -> CellCosts:
+        """Costs of beads of shape ``(a, b)`` ending at cells ``(i, j)``; over blocks when ``block`` > 1.
 
         Scorer costs are per sentence pair, scaled by the sentences the bead covers, so that
         merging two good 1-1 beads into a 2-2 never looks cheaper than keeping them apart. Bead
         priors are per sentence, so the coarse pass over blocks leaves them out.
         """
-        costs = [(scorer.weight, scorer.bind(source, target)) for scorer in self.scorers]
+        scorers = [scorer for scorer in self.scorers if block == 1 or scorer.blocks]
 
-        def bead_cost(a: int, b: int, i: int, j: int) -> float:
-            if not a or not b:
-                return self.skip_cost * block
-            content = sum(weight * cost(i - a, i, j - b, j) for weight, cost in costs) * (a + b) / 2
+        def bead_costs(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+            content = np.zeros(len(i))
+            for scorer in scorers:
+                content += scorer.weight * scorer.costs(tables, a, b, i, j)
             prior = -math.log(BEAD_PRIORS.get((a, b), 1e-3)) if block == 1 else 0.0
-            return prior + content * block
+            return prior + content * (a + b) / 2 * block
 
-        return bead_cost
+        bead_costs.skip = self.skip_cost * block  # type: ignore[attr-defined]
+        return bead_costs
 
     def _block_path(self, source, target, beads):
         """The coarse path found over blocks of ``BLOCK`` sentences, in sentence coordinates."""
         source_blocks, target_blocks = _blocks(source), _blocks(target)
         bn, bm = len(source_blocks), len(target_blocks)
-        block_cost = self._cost_function(source_blocks, target_blocks, BLOCK)
-
+        block_cost = self._cost_function(PairTables(source_blocks, target_blocks), BLOCK)
         band = self.coarse_band // 4 + abs(bn - bm)
-        windows = [_diagonal_window(i, bn, bm, band) for i in range(bn + 1)]
         n, m = len(source), len(target)
         return [
             (min(i0 * BLOCK, n), min(i1 * BLOCK, n), min(j0 * BLOCK, m), min(j1 * BLOCK, m), step)
-            for i0, i1, j0, j1, step in _search(bn, bm, beads, windows, block_cost)
+            for i0, i1, j0, j1, step in _search(bn, bm, beads, _diagonal_windows(bn, bm, band), block_cost)
         ]
+
+
+CellCosts = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
+Windows = tuple[np.ndarray, np.ndarray]
+"""Per source position ``i`` (0 … n), the target positions ``lo[i] … hi[i]`` (inclusive) searched."""
+
+
+def _check_beads(beads) -> None:
+    for a, b in beads:
+        if not (0 <= a <= 2 and 0 <= b <= 2) or (a, b) == (0, 0) or (a == 0 and b != 1) or (b == 0 and a != 1):
+            raise ValueError(f"unsupported bead {a}-{b}: beads join at most 2 sentences a side; skips are 1-0 and 0-1")
 
 
 def _blocks(features: Sequence[Features]) -> list[Features]:
@@ -368,51 +602,104 @@ def _blocks(features: Sequence[Features]) -> list[Features]:
     return blocks
 
 
-def _diagonal_window(i: int, n: int, m: int, band: int) -> tuple[int, int]:
-    centre = round(i * m / n)
-    return max(0, centre - band), min(m, centre + band)
+def _diagonal_windows(n: int, m: int, band: int) -> Windows:
+    centre = np.floor(np.arange(n + 1) * m / n + 0.5).astype(np.int64)
+    return np.maximum(0, centre - band), np.minimum(m, centre + band)
 
 
-def _search(n, m, beads, windows, bead_cost):
-    """Cheapest path from (0, 0) to (n, m) through the cells ``windows[i] = (lo, hi)`` allow.
+def full_windows(n: int, m: int) -> Windows:
+    """Every cell: the exhaustive search the banded one must agree with."""
+    return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+
+
+def _search(n: int, m: int, beads, windows: Windows, bead_costs: CellCosts) -> list:
+    """Cheapest path from (0, 0) to (n, m) through the cells ``windows`` allow.
 
     Falls back to widening the windows if they do not connect the corners.
     """
-    cost: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int, float]]] = [dict() for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    for i in range(n + 1):
-        lo, hi = windows[i]
-        row, row_back = cost[i], back[i]
-        for j in range(lo, hi + 1):
-            best, move = row.get(j, math.inf), None
-            for a, b in beads:
-                if a > i or b > j:
-                    continue
-                previous = cost[i - a].get(j - b)
-                if previous is None:
-                    continue
-                step = bead_cost(a, b, i, j)
-                if previous + step < best:
-                    best, move = previous + step, (a, b, step)
-            if move is not None:
-                row[j] = best
-                row_back[j] = move
-    if m not in cost[n]:
-        wider = [(max(0, lo - len(windows)), min(m, hi + len(windows))) for lo, hi in windows]
-        if wider == windows:
+    lo, hi = windows
+    while True:
+        path = _banded_search(n, m, beads, lo, hi, bead_costs)
+        if path is not None:
+            return path
+        wider = np.maximum(0, lo - (n + 1)), np.minimum(m, hi + (n + 1))
+        if np.array_equal(wider[0], lo) and np.array_equal(wider[1], hi):
             raise RuntimeError("alignment search found no path")
-        return _search(n, m, beads, wider, bead_cost)
+        lo, hi = wider
+
+
+def _banded_search(n, m, beads, lo, hi, bead_costs: CellCosts) -> list | None:
+    """Dynamic programming over the cells ``lo[i] <= j <= hi[i]``, one source row at a time.
+
+    Cells are stored row after row in flat arrays. Every bead but 0-1 comes from an earlier row:
+    its predecessors and costs are computed for all cells at once, before the loop. The loop
+    then does a handful of array operations per row: the best earlier-row bead of every cell,
+    then the 0-1 beads within the row as a running minimum (a run of ``k`` skips costs ``k``
+    times the skip cost, so ``min(best[u] + (t - u) * skip)`` is a cumulative minimum of
+    ``best[u] - u * skip``). Ties go to the bead listed first, as in a cell-by-cell search.
+    Returns ``None`` when the windows do not connect (0, 0) to (n, m).
+    """
+    lo, hi = np.asarray(lo, np.int64), np.asarray(hi, np.int64)
+    widths = np.maximum(hi - lo + 1, 0)
+    offsets = np.zeros(n + 2, np.int64)
+    np.cumsum(widths, out=offsets[1:])
+    cells = int(offsets[-1])
+    row_of = np.repeat(np.arange(n + 1), widths)
+    column = np.arange(cells) - np.repeat(offsets[:-1], widths) + np.repeat(lo, widths)
+    earlier = [(a, b) for a, b in beads if a > 0]
+    predecessor = np.full((len(earlier), cells), cells, np.int64)
+    step = np.full((len(earlier), cells), math.inf)
+    for k, (a, b) in enumerate(earlier):
+        prev_row, prev_col = row_of - a, column - b
+        ok = (prev_row >= 0) & (prev_col >= 0)
+        ok[ok] = (prev_col[ok] >= lo[prev_row[ok]]) & (prev_col[ok] <= hi[prev_row[ok]])
+        predecessor[k, ok] = offsets[prev_row[ok]] + prev_col[ok] - lo[prev_row[ok]]
+        if b == 0:
+            step[k, ok] = bead_costs.skip  # type: ignore[attr-defined]
+        else:
+            step[k, ok] = bead_costs(a, b, row_of[ok], column[ok])
+    skip_within_row = (0, 1) in beads
+    ramp = np.arange(int(widths.max()) if cells else 0) * bead_costs.skip  # type: ignore[attr-defined]
+    total = np.full(cells + 1, math.inf)
+    move = np.full(cells, -1, np.int8)
+    within = len(earlier)
+    for i in range(n + 1):
+        begin, end = int(offsets[i]), int(offsets[i + 1])
+        if begin == end:
+            continue
+        if earlier:
+            candidates = total[predecessor[:, begin:end]] + step[:, begin:end]
+            choice = candidates.argmin(axis=0)
+            best = candidates[choice, np.arange(end - begin)]
+        else:
+            choice, best = np.full(end - begin, -1), np.full(end - begin, math.inf)
+        if i == 0 and lo[0] == 0:
+            best[0], choice[0] = 0.0, -1
+        if skip_within_row:
+            shifted = best - ramp[: end - begin]
+            running = np.minimum.accumulate(shifted)
+            moved = running < shifted
+            best = np.where(moved, running + ramp[: end - begin], best)
+            choice = np.where(moved, within, choice)
+        total[begin:end] = best
+        move[begin:end] = choice
+    if not (lo[n] <= m <= hi[n]) or not math.isfinite(total[offsets[n] + m - lo[n]]):
+        return None
     path, i, j = [], n, m
     while i or j:
-        a, b, step = back[i][j]
-        path.append((i - a, i, j - b, j, step))
+        cell = int(offsets[i] + j - lo[i])
+        k = int(move[cell])
+        if k == within:
+            a, b, cost = 0, 1, bead_costs.skip  # type: ignore[attr-defined]
+        else:
+            (a, b), cost = earlier[k], float(step[k, cell])
+        path.append((i - a, i, j - b, j, cost))
         i, j = i - a, j - b
     path.reverse()
     return path
 
 
-def _corridor(path, n: int, m: int, width: int) -> list[tuple[int, int]]:
+def path_corridor(path, n: int, m: int, width: int) -> Windows:
     """Cells within ``width`` of the coarse path, per source position."""
     spans: list[list[int]] = [[m, 0] for _ in range(n + 1)]
     spans[0] = [0, 0]
@@ -420,14 +707,24 @@ def _corridor(path, n: int, m: int, width: int) -> list[tuple[int, int]]:
         for i in range(i0, i1 + 1):
             spans[i][0] = min(spans[i][0], j0)
             spans[i][1] = max(spans[i][1], j1)
-    return [(max(0, lo - width), min(m, hi + width)) for lo, hi in spans]
+    lo = np.array([max(0, low - width) for low, _ in spans], np.int64)
+    hi = np.array([min(m, high + width) for _, high in spans], np.int64)
+    return lo, hi
 
 
-def _to_beads(path) -> list[Bead]:
+def to_beads(path) -> list[Bead]:
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(math.exp(-step / 8), 4) if i1 > i0 and j1 > j0 else 0.0)
         for i0, i1, j0, j1, step in path
     ]
+
+
+def features_of(
+    texts: Sequence[str], lang: str, dictionary: Dictionary | None = None
+) -> list[Features]:
+    """Features of every sentence of one document (its lowercase vocabulary decides names)."""
+    common = lowercase_vocabulary(texts)
+    return [sentence_features(text, lang, dictionary, common) for text in texts]
 
 
 def align(
@@ -438,23 +735,34 @@ def align(
     dictionary: Dictionary | None = None,
     translated_source: Sequence[str] | None = None,
     aligner: Aligner | None = None,
+    lexicon: Lexicon | None = None,
 ) -> list[Bead]:
     """Align two sentence lists; every sentence is in exactly one bead, in order.
 
     ``translated_source``, when given, is the source machine-translated into the target language
-    and adds the MT scorer.
+    and adds the MT scorer; ``lexicon`` (``align.lexicon``) adds the lexicon scorer.
     """
-    aligner = aligner or Aligner()
+    aligner = with_extra_scorers(aligner or Aligner(), source, target, source_lang, translated_source, lexicon)
+    return aligner.align(features_of(source, source_lang, dictionary), features_of(target, target_lang, dictionary))
+
+
+def with_extra_scorers(
+    aligner: Aligner,
+    source: Sequence[str],
+    target: Sequence[str],
+    source_lang: str,
+    translated_source: Sequence[str] | None = None,
+    lexicon: Lexicon | None = None,
+) -> Aligner:
+    """``aligner`` plus the scorers bound to this document pair's sentences: MT and lexicon."""
+    extra: list[Scorer] = []
     if translated_source is not None:
-        aligner = Aligner(
-            aligner.scorers + [TranslationScorer(translated_source, target)],
-            aligner.skip_cost, aligner.beads, aligner.coarse_band, aligner.corridor,
-        )
-    source_common, target_common = lowercase_vocabulary(source), lowercase_vocabulary(target)
-    return aligner.align(
-        [sentence_features(text, source_lang, dictionary, source_common) for text in source],
-        [sentence_features(text, target_lang, dictionary, target_common) for text in target],
-    )
+        extra.append(TranslationScorer(translated_source, target))
+    if lexicon is not None and len(lexicon):
+        from .lexicon import LexiconScorer
+
+        extra.append(LexiconScorer(lexicon, source, target, source_lang))
+    return replace(aligner, scorers=aligner.scorers + extra) if extra else aligner
 
 
 def gale_church_aligner() -> Aligner:

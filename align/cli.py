@@ -13,6 +13,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import __version__, progress
@@ -146,17 +147,18 @@ def cmd_translate(args: argparse.Namespace) -> int:
     lines = read_lines(args.file)
     package = find_package(args.source, args.target)
     todo = list(dict.fromkeys(line for line in lines if line.strip()))
-    with progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", progress.wanted()) as bar:
+    show = progress.wanted()  # no bar wanted: tqdm is not even imported (a tenth of a second)
+    with progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", show) if show else nullcontext() as bar:
         translator = ArgosTranslator(
             package,
             DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
             cache=None if args.no_cache else TranslationCache(),
             device=select_device(args.device),
-            on_translated=bar.update,
+            on_translated=bar.update if bar else None,
         )
         if args.keep_foreign:
             from .langid import detect_many
-            from .steps import KEPT_VERBATIM
+            from .translate import KEPT_VERBATIM
 
             keep = [
                 [(s.start, s.end) for s in detection.spans if s.lang in KEPT_VERBATIM[args.source]]
@@ -183,19 +185,38 @@ def cmd_pair(args: argparse.Namespace) -> int:
         read_text(args.dict)  # one-line errors for a missing or unreadable file
         dictionary = Dictionary.read(args.dict)
     translated = machine_translation(source, args) if source and target else None
-    beads = align(source, target, args.src_lang, args.tgt_lang, dictionary=dictionary, translated_source=translated)
+    options = {"dictionary": dictionary, "translated_source": translated}
+    if args.lexicon == "auto":
+        from .lexicon import realign
+
+        _, beads, _ = realign(source, target, args.src_lang, args.tgt_lang, **options)
+    else:
+        beads = align(source, target, args.src_lang, args.tgt_lang, lexicon=pair_lexicon(args.lexicon), **options)
     write_lines([bead.vecalign() for bead in beads])
     return 0
+
+
+def pair_lexicon(name: str):
+    """``--lexicon``: ``off`` (none) or a lexicon file, with a one-line error for a bad one."""
+    if name == "off":
+        return None
+    from .lexicon import Lexicon
+
+    read_text(name)  # one-line errors for a missing or unreadable file
+    try:
+        return Lexicon.read(name)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise CliError(str(error)) from None
 
 
 def machine_translation(source: list[str], args: argparse.Namespace) -> list[str] | None:
     """The source translated for the MT scorer, per ``--mt``: ``auto`` uses an installed real
     model and never a random-weight test model; ``on`` uses whatever is installed."""
+    if args.mt == "off":
+        return None
     from .models import ModelError, find_package
     from .translate import ArgosTranslator, DecodingSettings, TranslationCache
 
-    if args.mt == "off":
-        return None
     try:
         package = find_package(args.src_lang, args.tgt_lang)
     except ModelError:
@@ -274,7 +295,7 @@ def cmd_models_make_test_package(args: argparse.Namespace) -> int:
 
 def capped_decoding_length(value: int | None) -> int | None:
     """``--max-decoding-length`` within ``MAX_DECODING_LENGTH``, saying so when it was cut."""
-    from .pipeline import MAX_DECODING_LENGTH
+    from .translate import MAX_DECODING_LENGTH  # not from .pipeline: importing the build costs half a second
 
     if value is not None and value > MAX_DECODING_LENGTH:
         print(
@@ -301,6 +322,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             strict=args.strict,
             document_timeout=args.document_timeout or None,
             license=args.license,
+            filters=dict(args.filter) if args.filter else None,
         ),
         execution=Execution(
             executor=args.executor, workers=args.workers, ray_address=args.ray_address, device=args.device,
@@ -341,6 +363,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the corpus's HTML report; exit 2 when CORPUS is not a corpus of ours."""
+    from .destination import is_our_corpus, output_lock
+    from .report import DETAIL_DOCUMENTS, REPORT, write_report
+    from .verify import NotACorpus, read_manifest
+
+    folder = Path(args.folder)
+    manifest = read_manifest(folder)
+    if not is_our_corpus(folder):
+        raise NotACorpus(f"{printable_name(args.folder)}: its manifest.json was not written by this tool")
+    if args.output is None and args.documents != DETAIL_DOCUMENTS and REPORT in manifest["outputs"]:
+        raise UsageError(
+            f"--documents changes {REPORT}, which manifest.json vouches for (the build wrote it with the "
+            f"default); give --output FILE to write this one beside it"
+        )
+    with output_lock(folder):  # a build swapping this corpus out meanwhile would lose the report
+        path = write_report(folder, manifest, output=Path(args.output) if args.output else None, detail_documents=args.documents)
+    print(f"wrote {printable_name(str(path))} ({path.stat().st_size:,} bytes)")
+    if path == folder / REPORT and REPORT not in manifest["outputs"]:
+        print(f"align: note: {REPORT} is not in manifest.json, so verify lists it as unexpected", file=sys.stderr)
+    return 0
+
+
 # -------------------------------------------------------------------------------------- parser
 
 
@@ -370,6 +415,29 @@ def positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be positive: {value}")
     return value
+
+
+def filter_option(text: str) -> tuple:
+    """``--filter NAME[=VALUE]`` checked while parsing, so a typo is refused before any work."""
+    from .filters import FilterSettingError, parse_option
+
+    try:
+        return parse_option(text)
+    except FilterSettingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class KeepLines(argparse.HelpFormatter):
+    """Wraps each line of a description or epilog on its own, so a list stays a list."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        lines = []
+        for line in text.splitlines():
+            lead = indent + " " * (len(line) - len(line.lstrip()))
+            lines.append(textwrap.fill(line.strip(), width, initial_indent=lead, subsequent_indent=lead + "    ") if line.strip() else "")
+        return "\n".join(lines)
 
 
 LANGS = ("en", "ru")
@@ -442,8 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Align SRC and TGT (one sentence per line) with 1-1, 1-2, 2-1, 2-2, 1-0 and 0-1 "
         "beads; print one bead per line as [i,j]:[k]:score (0-based indices; score in [0, 1], 0 for "
         "unaligned sentences). Scores sentence length, numbers, names and cognates (through "
-        "transliteration), punctuation, an optional dictionary, and machine translation when a model "
-        "is installed.",
+        "transliteration), punctuation, an optional dictionary, a word lexicon learned from the two "
+        "files themselves (--lexicon), and machine translation when a model is installed.",
     )
     pair.add_argument("--src-lang", choices=LANGS, default="en", help="language of SRC (default en)")
     pair.add_argument("--tgt-lang", choices=LANGS, default="ru", help="language of TGT (default ru)")
@@ -452,6 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--mt", choices=("auto", "on", "off"), default="auto",
         help="score with machine translation of SRC: auto (default) when a real model is installed, "
         "on (any installed model, test models included), off",
+    )
+    pair.add_argument(
+        "--lexicon", default="auto", metavar="auto|off|FILE",
+        help="word-translation lexicon: auto (default) aligns once, learns a lexicon from the confident "
+        "1-1 beads and aligns again with it; off; or a file of 'english<TAB>russian[<TAB>weight]' lines",
     )
     pair.add_argument("--max-decoding-length", type=positive_int, metavar="N", help="cap on MT output tokens")
     pair.add_argument("src", metavar="SRC")
@@ -518,11 +591,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     test_package.set_defaults(run=cmd_models_make_test_package)
 
+    from .filters import FILTERED_FILE, describe_rules
+
     build = commands.add_parser(
         "build", help="run the whole pipeline and publish a corpus",
         description="Ingest, normalise, segment, detect, translate and publish INPUT as a Hugging "
         "Face dataset folder with card, Parquet, JSON Lines, TMX, Moses and manifest.json. "
         "Unreadable or binary inputs are skipped and reported.",
+        epilog=describe_rules(), formatter_class=KeepLines,
     )
     build.add_argument("--input", default="seeds", help="folder of input documents (default seeds)")
     build.add_argument("--output", default="corpora/seeds-en-ru", help="corpus folder (default corpora/seeds-en-ru)")
@@ -541,6 +617,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-cache", action="store_true",
         help="translate everything anew and reuse no finished shard; do not read or write the cache",
+    )
+    build.add_argument(
+        "--filter", action="append", type=filter_option, metavar="NAME[=VALUE]",
+        help="set a filter rule (repeatable): NAME=NUMBER sets its threshold, NAME=off turns it off, "
+        "NAME alone turns it on at its default; overrides [filters] in INPUT/align.toml. Removed rows "
+        f"go to {FILTERED_FILE} with the rule and the reason; the rules and their defaults are listed below",
     )
     build.add_argument(
         "--executor", choices=("local", "ray"), default="local",
@@ -579,7 +661,8 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check a published corpus against its manifest: file hashes and claims",
         description="Re-hash every file against manifest.json, then check what the manifest and the "
         "card claim (rows per split and origin in every format, documents, models and their sha256, "
-        "the test-model flag, build settings, licence) against the files. Exit 0 when everything "
+        "the test-model flag, build settings, licence, rows removed per filter rule) against the files. "
+        "Exit 0 when everything "
         "matches, 1 when anything differs, 2 when DIR is not a corpus.",
     )
     verify.add_argument("folder", metavar="DIR")
@@ -590,7 +673,33 @@ def build_parser() -> argparse.ArgumentParser:
         "require every file to be byte-identical",
     )
     verify.set_defaults(run=cmd_verify)
+
+    from .report import DETAIL_DOCUMENTS
+
+    report = commands.add_parser(
+        "report", help="write CORPUS/report.html, a self-contained page to judge the corpus by",
+        description="Read a published corpus and write one HTML file that works offline (inline CSS "
+        "and SVG, no script, nothing fetched): rows by split and origin, models (a banner for a test "
+        "model), filters, charts of sentence length, length ratio, bead scores, removals and language "
+        "mix, and the first documents in full: the page with removed lines struck through and "
+        "labelled, sentences with their language spans coloured, beads with their scores. The same "
+        "corpus always gives the same bytes. `build` writes it too (hashed by the manifest); this "
+        "command writes it again, or with --documents/--output another view of the corpus.",
+    )
+    report.add_argument("folder", metavar="CORPUS")
+    report.add_argument("--output", metavar="FILE", help="write the report here instead of CORPUS/report.html")
+    report.add_argument(
+        "--documents", type=document_count, default=DETAIL_DOCUMENTS, metavar="N|all",
+        help=f"documents shown in full, with their translation partners (default {DETAIL_DOCUMENTS}); every "
+        "document is listed with its counts either way",
+    )
+    report.set_defaults(run=cmd_report)
     return parser
+
+
+def document_count(text: str) -> int | None:
+    """``--documents``: a positive number, or ``all`` (``None``)."""
+    return None if text == "all" else positive_int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -107,7 +107,7 @@ class LocalExecutor:
     def _pooled(self, function, tasks, in_flight) -> Iterator:
         from concurrent.futures.process import BrokenProcessPool
 
-        window = SubmissionWindow(tasks, in_flight, lambda task: self._pool().submit(function, task))
+        window = SubmissionWindow(tasks, in_flight, lambda task: self._submit(function, task))
         for task, future in window:
             try:
                 yield future.result()
@@ -122,10 +122,22 @@ class LocalExecutor:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return self._pool().submit(function, task).result()
+            return self._submit(function, task).result()
         except BrokenProcessPool as error:
             self._reset()
             return TaskFailed(f"worker died: {error or 'killed'}")
+
+    def _submit(self, function, task):
+        """Submit with Ctrl-C blocked in this thread: a worker that the submission starts inherits
+        the blocked signal from birth, so a Ctrl-C that reaches the process group while it is still
+        importing (before ``_worker_started`` runs) cannot make it print a traceback."""
+        import signal
+
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self._pool().submit(function, task)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def _pool(self):
         if self.pool is None:

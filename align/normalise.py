@@ -6,9 +6,11 @@ Every rule is a small named function, testable alone:
 
 * *repairs* (``REPAIRS``) rewrite the characters of one line (mojibake, invisible characters,
   homoglyph-mixed words, white space) and never drop words;
-* *line rules* (``LINE_RULES``) decide that a whole line is not corpus text and name the reason;
-  the line goes to the removals log with its offsets in the raw file;
-* *joining* glues a hard-wrapped line back onto the line it continues.
+* *line rules* and *page rules* (``align.normalise_rules``) decide that a whole line is not corpus
+  text (a date, a caption, a block of related links, a separator) and name the reason; the line
+  goes to the removals log with its offsets in the raw file. A news-agency dateline is cut off the
+  start of its line and logged the same way;
+* *joining* glues a hard-wrapped line back onto the line it continues (``continues``).
 
 A rule that is unsure keeps the text: a false removal loses a sentence for good, while a kept
 navigation label costs one noisy row that later filtering can still drop.
@@ -24,6 +26,30 @@ from dataclasses import dataclass, replace
 
 import ftfy
 
+# The rules live in ``normalise_rules``; their names are re-exported here, where callers look.
+from .normalise_rules import (  # noqa: F401
+    DATE_OR_TIME_LINE,
+    LINE_RULES,
+    PAGE_RULES,
+    STAGE_DIRECTION_LINE,
+    TERMINAL,
+    Line,
+    LineContext,
+    continues,
+    estimate_wrap_width,
+    is_date_or_time,
+    is_label,
+    joint,
+    name_goes_on,
+    rule_date_or_time,
+    rule_foreign_navigation,
+    rule_no_words,
+    rule_repeated_line,
+    rule_stage_direction,
+    unfinished,
+    wire_dateline_length,
+    word_count,
+)
 from .records import Document, RawDocument, Removal
 from .scripts import (
     CYRILLIC,
@@ -35,28 +61,11 @@ from .scripts import (
     dominant_script,
 )
 
-TERMINAL = re.compile(r"[.!?…][»”\"')\]]*$")
-WORD = re.compile(r"\w+", re.UNICODE)
-
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 SPACE_LIKE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 LETTER_RUN = re.compile(r"[^\W\d_]+")
-
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
-)
-DATE_TOKEN = rf"(?:\d{{1,4}}|{MONTHS})"
-DATE_OR_TIME_LINE = re.compile(
-    rf"^{DATE_TOKEN}(?:[\s.,:/–-]+{DATE_TOKEN})*[\s.,]*(?:г\.?)?$",
-    re.IGNORECASE,
-)
-"""Tokens must be separated, so the pattern cannot backtrack exponentially on long digit runs."""
-STAGE_DIRECTION_LINE = re.compile(r"^(?:\([^()]{1,60}\)|<[^<>]{0,20}>|\[[^\[\]]{1,60}\])$")
-SHORT_LINE_WORDS = 8
-NAVIGATION_WORDS = 4
 
 
 # ---------------------------------------------------------------------------------------- repairs
@@ -128,180 +137,7 @@ def repair_line(line: str) -> tuple[str, list[str]]:
     return line, changed
 
 
-# ------------------------------------------------------------------------------------- line rules
-
-
-@dataclass
-class Line:
-    """One physical line of the body: raw offsets, repaired text, and whether a rule dropped it."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-    reason: str | None = None
-    repairs: tuple[str, ...] = ()
-
-    @property
-    def kept(self) -> bool:
-        return self.reason is None and bool(self.text)
-
-
-TOKEN = re.compile(r"\S*\w\S*")
-URL_START = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
-
-
-def word_count(text: str) -> int:
-    """Space-separated tokens holding a letter or digit: a URL or ``1,587`` is one word."""
-    return len(TOKEN.findall(text))
-
-
-LABEL_MAX_CHARS = 160
-
-
-def is_label(text: str, max_words: int = SHORT_LINE_WORDS) -> bool:
-    """A short line that does not end like a sentence: a menu item, caption, heading or label."""
-    return len(text) <= LABEL_MAX_CHARS and word_count(text) <= max_words and not TERMINAL.search(text)
-
-
-def rule_date_or_time(line: Line, context: LineContext) -> str | None:
-    """Lines that are only a date or a clock time are page furniture, not sentences."""
-    return "date-or-time-line" if DATE_OR_TIME_LINE.match(line.text) else None
-
-
-def rule_stage_direction(line: Line, context: LineContext) -> str | None:
-    """``(Video plays)``, ``<…>``, ``[Applause]``: transcript stage directions and elisions."""
-    return "stage-direction" if STAGE_DIRECTION_LINE.match(line.text) else None
-
-
-def rule_foreign_navigation(line: Line, context: LineContext) -> str | None:
-    """A short label in the other script than the page's, e.g. Russian links on an English page."""
-    script = dominant_script(line.text)
-    if script and context.script and script != context.script and is_label(line.text, NAVIGATION_WORDS):
-        return "foreign-navigation"
-    return None
-
-
-def rule_repeated_line(line: Line, context: LineContext) -> str | None:
-    """A caption or label seen earlier on the page; sentences that end in punctuation may repeat."""
-    key = line.text.casefold()
-    if len(key) > 2000:
-        return None
-    if key in context.seen and (is_label(line.text, 40) or word_count(line.text) >= 8):
-        return "repeated-line"
-    context.seen.add(key)
-    return None
-
-
-@dataclass
-class LineContext:
-    """What line rules may know about the page: its script and the lines already kept."""
-
-    script: str | None
-    seen: set[str]
-
-
-LINE_RULES: tuple[Callable[[Line, LineContext], str | None], ...] = (
-    rule_date_or_time,
-    rule_stage_direction,
-    rule_foreign_navigation,
-    rule_repeated_line,
-)
-
-
 # ---------------------------------------------------------------------------------------- joining
-
-
-FUNCTION_WORD_END = re.compile(
-    r"\b(?:a|an|the|of|and|or|to|in|on|for|with|by|at|as|from|that|which|whose|whereby|is|are|was|"
-    r"were|be|our|their|its|his|her|this|these|и|в|во|на|с|со|по|к|о|об|для|от|до|из|что|как)$",
-    re.IGNORECASE,
-)
-NAME_AT_END = re.compile(r"^[^:]*,[^:]*\b[A-ZА-ЯЁ][\w’'-]*$")
-CAPTION_RUN = 3
-"""At most this many label lines in a row are taken for captions dropped inside a sentence."""
-
-
-def unfinished(text: str) -> bool:
-    """A line that stops mid-sentence: no closing punctuation, not a lead-in ending with a colon."""
-    return not TERMINAL.search(text) and not text.endswith(":")
-
-
-CAPTION_PUNCTUATION = re.compile(r"[.,:;!?…]")
-
-
-def looks_like_caption(text: str) -> bool:
-    return text[0].isupper() and word_count(text) <= 12 and not CAPTION_PUNCTUATION.search(text)
-
-
-WRAP_WINDOW = 15
-WRAP_MIN_LINES = 8
-WRAP_MIN_SHARE = 0.25
-
-
-def estimate_wrap_width(lines: list[Line]) -> int | None:
-    """The column a page was hard-wrapped at, or ``None`` when its lines show no such column.
-
-    A hard-wrapped page has many lines whose lengths crowd just below one width; a page with one
-    paragraph per line has lengths spread over hundreds of characters.
-    """
-    lengths = [len(line.text) for line in lines if line.text]
-    if not lengths:
-        return None
-    best_width, best_count = None, 0
-    for width in range(40, 121):
-        count = sum(1 for length in lengths if width - WRAP_WINDOW < length <= width)
-        if count > best_count:
-            best_width, best_count = width, count
-    if best_count >= max(WRAP_MIN_LINES, WRAP_MIN_SHARE * len(lengths)):
-        return best_width
-    return None
-
-
-def wrapped_at(text: str, width: int | None) -> bool:
-    """A line that ends near the wrap column was cut there, whatever the next line starts with."""
-    return width is not None and width - 20 <= len(text) <= width + WRAP_WINDOW
-
-
-def continues(previous: str, following: str, width: int | None = None) -> bool:
-    """Whether ``following`` is the rest of a sentence hard-wrapped at the end of ``previous``."""
-    if not unfinished(previous):
-        return False
-    if wrapped_at(previous, width) and not (looks_like_caption(previous) and following[0].isupper()):
-        return True  # a list of captions or links is not wrapped prose, however long its lines
-    first = following[0]
-    if URL_START.match(following):
-        return False
-    if first.islower() or first in ",;)»”–—-":
-        return True
-    if FUNCTION_WORD_END.search(previous):
-        return True
-    # A clause that ends in a first name goes on with the surname.
-    return bool(NAME_AT_END.search(previous)) and first.isupper() and word_count(previous) >= 5
-
-
-def mark_interrupting_captions(lines: list[Line]) -> None:
-    """Caption lines dropped into the middle of a wrapped sentence.
-
-    A run of up to ``CAPTION_RUN`` captions (capitalised, short, no punctuation inside), after a
-    line that breaks off at a comma and before a line that goes on in lowercase, is page furniture
-    (a photo caption or related links) that the scraper put where the image was. Hard-wrapped
-    prose breaks anywhere, so the comma and the unpunctuated caption are both required.
-    """
-    for index, line in enumerate(lines):
-        if not line.kept or not line.text.endswith(","):
-            continue
-        run_end = index + 1
-        while (
-            run_end < len(lines)
-            and run_end - index <= CAPTION_RUN
-            and lines[run_end].kept
-            and looks_like_caption(lines[run_end].text)
-        ):
-            run_end += 1
-        if index + 1 < run_end < len(lines) and lines[run_end].kept and lines[run_end].text[0].islower():
-            for caption in lines[index + 1 : run_end]:
-                caption.reason = "caption-inside-sentence"
 
 
 @dataclass
@@ -312,31 +148,47 @@ class Paragraph:
     text: str
 
 
-def join_wrapped(lines: list[Line]) -> list[Paragraph]:
+INTERRUPTIONS = frozenset({"caption-inside-sentence", "related-link-titles"})
+"""Lines removed from inside a sentence: the lines on either side of them were adjacent text."""
+
+
+def join_wrapped(lines: list[Line], context: LineContext | None = None) -> list[Paragraph]:
     """Paragraphs: kept lines, with each hard-wrapped continuation joined to the line before it.
 
     Only lines that were adjacent on the page are joined: a blank or removed line between two
-    lines means separate blocks, except a caption removed from inside a sentence. A paragraph's
-    pieces are joined once at the end, so a page of a million wrapped lines costs linear time.
+    lines means separate blocks, except captions or link titles removed from inside a sentence.
+    A paragraph's pieces are joined once at the end, so a page of a million wrapped lines costs
+    linear time.
     """
+    if context is None:
+        context = LineContext.of_page([line.text for line in lines], None, wrap_width(lines))
     blocks: list[tuple[list[Line], list[str]]] = []
     adjacent = False
-    width = estimate_wrap_width(lines)
     for line in lines:
         if not line.kept:
-            adjacent = adjacent and line.reason == "caption-inside-sentence"
+            adjacent = adjacent and line.reason in INTERRUPTIONS
             continue
         if adjacent:
             kept, pieces = blocks[-1]
             # Whether the paragraph ends a sentence shows in its last two pieces (a lone ")" line
             # ends one only if the piece before it did).
-            if continues(kept[-1].text, line.text, width) and unfinished("".join(pieces[-2:])):
-                pieces.append(("" if line.text[0] in ",;)»”" else " ") + line.text)
+            previous = kept[-1].text
+            goes_on = continues(previous, line.text, context.width, context) or (
+                len(kept) > 1 and name_goes_on(previous, line.text, running=True)
+            )
+            if goes_on and not TERMINAL.search("".join(pieces[-2:])):
+                pieces[-1], separator = joint(pieces[-1], line.text, context)
+                pieces.append(separator + line.text)
                 kept.append(line)
                 continue
         blocks.append(([line], [line.text]))
         adjacent = True
     return [Paragraph(kept, "".join(pieces)) for kept, pieces in blocks]
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The column the page was hard-wrapped at (``estimate_wrap_width`` over its line lengths)."""
+    return estimate_wrap_width([len(line.text) for line in lines])
 
 
 # ------------------------------------------------------------------------------ paragraph rules
@@ -363,7 +215,7 @@ def page_chrome_reason(paragraph: Paragraph) -> str | None:
         return "page-edge-counter"
     if COPYRIGHT.search(text) and word_count(text) <= COUNTER_MAX_WORDS:
         return "page-edge-chrome"
-    if DATE_OR_TIME_LINE.match(text) or STAGE_DIRECTION_LINE.match(text):
+    if is_date_or_time(text) or STAGE_DIRECTION_LINE.match(text):
         return "page-edge-chrome"
     return None
 
@@ -386,12 +238,17 @@ def _drop(paragraph: Paragraph, reason: str) -> None:
 
 
 def whole_paragraph_rules(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Stage directions and dates that hard wrapping split over lines, e.g. ``(Video`` / ``plays)``."""
-    kept = []
+    """Rules that need a joined paragraph: stage directions that hard wrapping split over lines
+    (``(Video`` / ``plays)``), and a wrapped paragraph the page repeats (``repeated-paragraph``)."""
+    kept, seen = [], set()
     for paragraph in paragraphs:
+        key = paragraph.text.casefold()
         if len(paragraph.lines) > 1 and STAGE_DIRECTION_LINE.match(paragraph.text):
             _drop(paragraph, "stage-direction")
+        elif key in seen and (word_count(paragraph.text) >= 8 or is_label(paragraph.text, 40)):
+            _drop(paragraph, "repeated-paragraph")
         else:
+            seen.add(key)
             kept.append(paragraph)
     return kept
 
@@ -407,13 +264,25 @@ def page_script(texts: list[str]) -> str | None:
 
 
 def split_lines(text: str) -> list[Line]:
+    """The body's physical lines, repaired, with any wire dateline cut off their start."""
     lines, offset = [], 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         body = raw.rstrip("\r\n")
         text, repairs = repair_line(body)
-        lines.append(Line(index, offset, offset + len(body), text, repairs=tuple(repairs)))
+        line = Line(index, offset, offset + len(body), text, repairs=tuple(repairs))
+        cut_wire_dateline(line, body)
+        lines.append(line)
         offset += len(raw)
     return lines
+
+
+def cut_wire_dateline(line: Line, body: str) -> None:
+    """Cut an agency dateline ("MOSCOW, May 8 (Reuters) - ") off the line's start, when both the raw
+    and the repaired line have one; the raw characters go to the log as ``wire-dateline``. A line
+    that repeats the dateline loses every copy, so that what is left starts with no dateline."""
+    while (raw_length := wire_dateline_length(body[line.cut :])) and (length := wire_dateline_length(line.text)):
+        line.text = line.text[length:]
+        line.cut, line.cut_reason = line.cut + raw_length, "wire-dateline"
 
 
 def normalise_text(text: str) -> tuple[str, list[Removal]]:
@@ -425,37 +294,82 @@ def normalise_text(text: str) -> tuple[str, list[Removal]]:
     """
     lines = split_lines(text)
     script = page_script([line.text for line in lines])
+    context = LineContext.of_page([line.text for line in lines], script, wrap_width(lines))
     # Which script is "foreign" depends on what survives, and what survives on which script is
     # foreign: iterate to the script the output itself has. Then normalising the output again
     # starts from that same script, which is what makes normalisation idempotent.
     for _ in range(3):
-        paragraphs = apply_rules(lines, script)
+        paragraphs = apply_rules(lines, script, context)
         settled = page_script([paragraph.text for paragraph in paragraphs]) or script
         if settled == script:
             break
         script = settled
-    removals = [
-        Removal(line.start, line.end, line.reason or f"changed-by-{repair}", text[line.start : line.end])
-        for line in lines
-        for repair in ((None,) if line.reason else line.repairs)
-    ]
-    return "\n\n".join(paragraph.text for paragraph in paragraphs), removals
+    paragraphs = settle(paragraphs, script)
+    return "\n\n".join(paragraph.text for paragraph in paragraphs), removals_log(lines, text)
 
 
-def apply_rules(lines: list[Line], script: str | None) -> list[Paragraph]:
-    """All rules over the page's lines for a given page script; returns the kept paragraphs."""
-    context = LineContext(script=script, seen=set())
+SETTLE_ROUNDS = 3
+
+
+def settle(paragraphs: list[Paragraph], script: str | None) -> list[Paragraph]:
+    """Drop what the rules would drop from the output itself, so that normalising twice changes
+    nothing. Rules judge a line by its neighbours on the page: a line kept because it seemed to run
+    on into its neighbour is left alone once another rule removes that neighbour (a stage
+    direction above a repeated caption). Each round normalises the paragraphs as a page of their
+    own, one per block as in the output, and removes every paragraph that round removed, with the
+    reason the rule gave."""
+    for _ in range(SETTLE_ROUNDS):
+        page = [Line(2 * index, 0, 0, paragraph.text) for index, paragraph in enumerate(paragraphs)]
+        spaced = []
+        for line in page:
+            spaced += [line, Line(line.index + 1, 0, 0, "")]
+        apply_rules(spaced, script)
+        kept = []
+        for paragraph, line in zip(paragraphs, page):
+            if line.reason:
+                _drop(paragraph, line.reason)
+            else:
+                kept.append(paragraph)
+        if len(kept) == len(paragraphs):
+            break
+        paragraphs = kept
+    return paragraphs
+
+
+def removals_log(lines: list[Line], text: str) -> list[Removal]:
+    """One entry per removed line; for a kept line, one per cut-off start and one per repair."""
+    removals = []
+    for line in lines:
+        if line.reason:
+            removals.append(Removal(line.start, line.end, line.reason, text[line.start : line.end]))
+            continue
+        if line.cut_reason:
+            cut_end = line.start + line.cut
+            removals.append(Removal(line.start, cut_end, line.cut_reason, text[line.start : cut_end]))
+        for repair in line.repairs:
+            removals.append(Removal(line.start, line.end, f"changed-by-{repair}", text[line.start : line.end]))
+    return removals
+
+
+def apply_rules(lines: list[Line], script: str | None, context: LineContext | None = None) -> list[Paragraph]:
+    """All rules over the page's lines for a given page script; returns the kept paragraphs.
+    ``context`` holds the page's facts (``LineContext.of_page``), computed once per page."""
+    if context is None:
+        context = LineContext.of_page([line.text for line in lines], script, wrap_width(lines))
+    context.script, context.seen = script, set()
     for line in lines:
         line.reason = None
         if not line.text:
             continue
+        context.at(line.index)
         for rule in LINE_RULES:
             reason = rule(line, context)
             if reason:
                 line.reason = reason
                 break
-    mark_interrupting_captions(lines)
-    return strip_page_edges(whole_paragraph_rules(join_wrapped(lines)))
+    for page_rule in PAGE_RULES:
+        page_rule(lines, context)
+    return strip_page_edges(whole_paragraph_rules(join_wrapped(lines, context)))
 
 
 def document_id(text: str) -> str:

@@ -26,16 +26,18 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from . import __version__, progress, warc
+from . import __version__, filters, progress, warc
 from .budget import DEFAULT_DOCUMENT_SECONDS
 from .destination import TOOL, check_output, output_lock, staging_folder
 from .errors import AlignError
 from .executors import TaskFailed, make_executor
 from .hashing import sha256_file
 from .ingest import SkippedInput, read_input, walk_inputs
+from .lexicon import LEXICON_VERSION, Lexicon
+from .lexicon import learn as learn_lexicon
 from .models import PackageNotFound, find_package, missing_packages_message, store_root
 from .names import printable_name
 from .pairing import DocumentPair, PairingProfile, pair_documents
@@ -52,6 +54,7 @@ from .steps import (
     align_shard,
     confirm_candidates,
     kept_spans,
+    lexicon_evidence,
     machine_rows,
     prepare_shard,
 )
@@ -83,6 +86,9 @@ class BuildSettings:
     name: str | None = None
     document_timeout: float | None = DEFAULT_DOCUMENT_SECONDS
     license: str = "other"
+    filters: dict | None = None
+    """Filter settings by rule name (``align.filters``); ``None``: the defaults and ``INPUT/align.toml``.
+    A build records the resolved setting of every rule here, so a rebuild applies the same rules."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,8 @@ class Build:
         self.reused = 0
 
     def run(self) -> Path:
+        # Filter settings are resolved first: a bad align.toml or --filter stops the build before any work.
+        self.settings = replace(self.settings, filters=filters.resolve(self.settings.filters, self.input_dir))
         work = WorkArea.for_output(self.output, reuse=self.use_cache)
         self.work = work
         try:
@@ -227,6 +235,8 @@ class Build:
         holds besides pages (images, redirects, duplicates) is ``ignored``, damage ``skipped``.
         """
         for relative, item in walk_inputs(self.input_dir, exclude=self.output):
+            if relative == filters.CONFIG_FILE:
+                continue  # the build's settings (recorded in the manifest), not a document
             if isinstance(item, str):
                 yield InputUnit(printable_name(relative), None, item)
             elif warc.is_warc(item):
@@ -443,8 +453,14 @@ class Build:
         own = {
             shard.index: [d for d in shard.doc_ids if kept.get(d) == shard.index and d not in paired] for shard in shards
         }
+        lexicon_key = shard_key("lexicon", LEXICON_VERSION, [(shards[i].key, by_shard[i]) for i in sorted(by_shard)])
         for shard in shards:
-            shard.rows_key = shard_key("rows", shard.key, by_shard.get(shard.index, []), own[shard.index], identity, mt_helps)
+            shard.rows_key = shard_key(
+                "rows", shard.key, by_shard.get(shard.index, []), own[shard.index], identity, mt_helps,
+                lexicon_key if shard.index in by_shard else None,
+            )
+        pending = [i for i in sorted(by_shard) if not self.work.done("rows", shards[i].rows_key)]
+        lexicon = self.lexicon(shards, kept, by_shard) if pending else None
 
         def planned():
             for shard in shards:
@@ -456,7 +472,7 @@ class Build:
                 translated = None
                 if mt_helps and shard_pairs:
                     translated = {en: helper.translate([s.text for s in segments[en]]) for en, _ in shard_pairs}
-                yield shard.rows_key, AlignTask(tuple(shard_pairs), segments, translated)
+                yield shard.rows_key, AlignTask(tuple(shard_pairs), segments, translated, lexicon)
 
         to_translate = {
             shard.index: sum(shard.languages.get(d, {}).get(lang, 0) for d in own[shard.index] for lang in translators)
@@ -478,6 +494,24 @@ class Build:
                     table = pa.Table.from_pylist(records, schema=features().arrow_schema)
                     self.work.write("rows", key, {"rows": table}, {"origins": shard.origins})
                 bar.update(to_translate[shard.index])
+
+    def lexicon(self, shards, kept, by_shard: dict[int, list[tuple[str, str]]]) -> Lexicon:
+        """One lexicon for the whole build, from the first-pass confident beads of every document
+        pair (``lexicon_evidence``), gathered in shard order so that it does not depend on the
+        executor. Its key (in every rows key) is made of what determines it: the pairs and the
+        shards their sentences come from."""
+
+        def tasks():
+            for index in sorted(by_shard):
+                pairs = by_shard[index]
+                yield AlignTask(tuple(pairs), self.segments_of(shards, kept, {doc for pair in pairs for doc in pair}))
+
+        evidence: list[tuple[str, str]] = []
+        for index, found in zip(sorted(by_shard), self.executor.map(lexicon_evidence, tasks())):
+            if isinstance(found, TaskFailed):
+                raise BuildError(f"aligning the documents of {shards[index].entries[0]['path']} failed: {found.reason}")
+            evidence += found
+        return learn_lexicon(evidence)
 
     def translate(self, shards, kept, doc_ids: list[str], translators) -> list:
         """Machine rows of the unpaired documents ``doc_ids`` (one shard's)."""
@@ -532,11 +566,13 @@ class Build:
         split_keys = {p.russian: p.english for p in pairs}
         with progress.bar(2 * len(shards), "publish", "shard", self.show_progress) as bar:
             result = publish(
-                self.output, info, self.published_documents(shards, kept), self.published_rows(shards, bar), split_keys
+                self.output, info, self.published_documents(shards, kept), self.published_rows(shards, bar), split_keys,
+                filters.FilterRun(self.settings.filters),
             )
-        counts = description["counts"]
+        counts = description["counts"]  # publish counted the rows it wrote and the rows filtered out
         self.report(
             f"published {counts['pairs']} pairs ({counts['human_pairs']} human) from {documents} documents to {self.output}"
+            + (f"; {counts['filtered']} filtered out (see {filters.FILTERED_FILE})" if counts.get("filtered") else "")
             + (f" ({counts['skipped']} input(s) skipped)" if counts["skipped"] else "")
             + (f"; reused {self.reused} finished shard(s)" if self.reused else "")
             + (" — built with a TEST MODEL: translations are meaningless" if description["test_model"] else "")

@@ -6,6 +6,7 @@ Layout of ``corpora/<name>/``::
     data/<split>-<hash>.parquet  the rows, with the datasets features stored in the Parquet schema
     data/<split>-<hash>.jsonl    the same rows as JSON Lines (<hash>: the file's sha256, 12 digits)
     documents.jsonl      every normalised document with metadata and its removals log
+    filtered.jsonl       rows the filters removed, each with its ``rule`` and ``reason``
     exports/<split>.en|.ru  Moses plain text, one sentence per line
     exports/corpus.tmx   TMX 1.4b, one <tu> per row
     LICENSE              whose texts these are, when no licence was given (``--license``)
@@ -33,10 +34,13 @@ import jsonlines
 
 from . import __version__
 from .destination import TOOL, staging_folder, swap_into_place
+from .errors import AlignError
+from .filters import FILTERED_FILE, FilterRun, card_counts, card_lines
 from .hashing import sha256_file
 from .manifest import write_manifest
 from .names import single_line
 from .records import ModelRef
+from .report import write_report
 
 SPLITS = ("train", "validation", "test")
 SPLIT_PERCENT = {"train": 80, "validation": 10, "test": 10}
@@ -288,6 +292,12 @@ def dataset_card(info: CorpusInfo, splits: dict[str, SplitCounts], documents: in
         "Splits are assigned per document by a hash of its id (80/10/10), so no document spans two "
         "splits; small corpora may have fewer than three splits.",
         "",
+    ]
+    if "filters" in info.description:
+        filtered = info.description["filters"]
+        lines += card_lines(info.description.get("settings", {}).get("filters") or {}, filtered["removed"], filtered["rows_before"])
+        lines.append("")
+    lines += [
         SETTINGS_HEADING,
         "",
         "```json",
@@ -307,6 +317,9 @@ def dataset_card(info: CorpusInfo, splits: dict[str, SplitCounts], documents: in
         "- `data/<split>-<hash>.parquet`, `data/<split>-<hash>.jsonl`: the rows (the name carries the "
         "file's sha256, so a rebuilt corpus never loads stale rows from the `datasets` cache)",
         "- `documents.jsonl`: normalised documents, metadata and removals log",
+        f"- `{FILTERED_FILE}`: rows the filters removed, with the `rule` and the `reason`",
+        "- `report.html`: a page to judge the corpus by (summary, charts, documents), readable offline; "
+        "`python -m align report <folder>` writes it again",
         "- `exports/<split>.en`, `exports/<split>.ru`: Moses plain text; `exports/corpus.tmx`: TMX 1.4b",
         "- `manifest.json`: sha256 of inputs, models, lock file and every file; check with "
         "`python -m align verify <folder>`",
@@ -346,6 +359,7 @@ def card_claims(card: str) -> dict:
         "models": [m.groupdict() for m in map(MODEL_LINE.match, body.splitlines()) if m],
         "rows": rows,
         "settings": json.loads(settings_block.group(1)) if settings_block else None,
+        "filters": card_counts(body),
     }
 
 
@@ -372,6 +386,7 @@ def publish(
     documents: Iterable[dict],
     rows: Iterable[dict],
     split_keys: dict[str, str] | None = None,
+    filters: FilterRun | None = None,
 ) -> Path:
     """Stream documents and rows into a hidden sibling staging folder, then swap it into place.
 
@@ -380,6 +395,10 @@ def publish(
     goes to the split of its ``doc_id``; ``split_keys`` maps a document to the document whose
     split it shares (a translation goes where its partner goes, so no aligned pair straddles two
     splits). ``output`` must have passed ``destination.check_output``; the caller holds its lock.
+
+    ``filters`` judges each row on the way: a removed row goes to ``filtered.jsonl`` with its rule
+    and reason instead of the splits. ``info.description["counts"]`` is updated to the rows
+    written and filtered, so the caller's description and the manifest say what was published.
     """
     split_keys = split_keys or {}
     output = output.resolve()
@@ -389,7 +408,11 @@ def publish(
         (staging / "exports").mkdir()
         writers: dict[str, SplitWriter] = {}
         tmx = TmxWriter(staging / "exports" / "corpus.tmx")
-        for row in rows:
+        filtered = jsonlines.open(staging / FILTERED_FILE, mode="w", dumps=dumps) if filters else None
+        for row, removal in filters.apply(rows) if filters else ((row, None) for row in rows):
+            if removal is not None:
+                filtered.write(row | removal)
+                continue
             split = split_of(row["doc_id"])
             if split not in writers:
                 writers[split] = SplitWriter(staging, split)
@@ -397,6 +420,9 @@ def publish(
             tmx.write(row)
         tmx.close()
         splits = {split: writers[split].close() for split in SPLITS if split in writers}
+        if filters:
+            filtered.close()
+            _count_filtered(info, splits, filters)
         counted = {"documents": 0, "hosts": set(), "without_url": 0}
         write_jsonl(staging / "documents.jsonl", _counting(documents, split_keys, counted))
         (staging / "README.md").write_text(dataset_card(info, splits, counted["documents"]), encoding="utf-8")
@@ -408,12 +434,36 @@ def publish(
                 for split, c in splits.items()
             }
         }
+        write_report(staging, description)  # read back from the staged files, hashed like the rest
         write_manifest(staging, description)
         swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return output
+
+
+class NothingPublished(AlignError):
+    """Every row was filtered out: no corpus is published, the previous one stays."""
+
+
+def _count_filtered(info: CorpusInfo, splits: dict[str, SplitCounts], filters: FilterRun) -> None:
+    """Record what the filters removed, and the rows written, in the description (and manifest)."""
+    written: Counter = Counter()
+    for counts in splits.values():
+        written.update(counts.origins)
+    removed = filters.counts()
+    total, dropped = sum(written.values()), sum(removed.values())
+    if not total:
+        raise NothingPublished(
+            f"nothing to publish: the filters removed all {dropped} rows ({', '.join(f'{n} {r}' for r, n in removed.items() if n)}); "
+            "the previous corpus, if any, is left as it was"
+        )
+    info.description.setdefault("settings", {}).setdefault("filters", filters.resolved())
+    info.description.setdefault("counts", {}).update(
+        pairs=total, human_pairs=written["human"], machine_pairs=written["machine"], filtered=dropped
+    )
+    info.description["filters"] = {"file": FILTERED_FILE, "removed": removed, "rows_before": total + dropped}
 
 
 def _counting(documents: Iterable[dict], split_keys: dict[str, str], counted: dict) -> Iterator[dict]:

@@ -87,7 +87,8 @@ class Segment:
 
     @property
     def mixed(self) -> bool:
-        return len({span.lang for span in self.spans if span.lang in ("en", "ru")}) > 1
+        """Any span in another language than the segment's (``other`` included; ``und`` aside)."""
+        return any(span.lang not in (self.lang, "und") for span in self.spans)
 
 
 @dataclass(frozen=True)

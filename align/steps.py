@@ -8,7 +8,10 @@ work between them on small per-document summaries.
 
 * ``prepare_shard``: input bytes → documents, sentences with languages and spans, pairing profiles;
 * ``confirm_candidates``: candidate document pairs → how well each aligns (for pairing);
-* ``align_shard``: document pairs with their sentences → aligned ``origin: human`` rows.
+* ``lexicon_evidence``: document pairs → their confident 1-1 sentence pairs (first pass), from
+  which the driver learns one lexicon for the whole build (``align.lexicon``);
+* ``align_shard``: document pairs with their sentences (and that lexicon) → aligned
+  ``origin: human`` rows.
 
 Machine rows (``machine_rows``) are built where the translator is, from sentences and their
 translations.
@@ -24,6 +27,7 @@ from .budget import OverBudget, time_budget
 from .html import BOILERPLATE
 from .ingest import SkippedInput, document_from_bytes
 from .langid import label_segments
+from .lexicon import Lexicon, confident_pairs
 from .normalise import normalise
 from .pairing import PairingProfile, alignment_agreement, profile
 from .records import Document, ModelRef, Pair, Segment, Span
@@ -146,6 +150,19 @@ class AlignTask:
     """Sentences with a known language of every document in ``pairs``."""
     translated: dict[str, list[str]] | None = None
     """English sentences machine-translated into Russian, by document, when a real model helps."""
+    lexicon: Lexicon | None = None
+    """The build's lexicon, learned from every shard's ``lexicon_evidence`` (sent as data)."""
+
+
+def lexicon_evidence(task: AlignTask) -> list[tuple[str, str]]:
+    """``(english, russian)`` sentences of the confident 1-1 beads of a first pass, without a
+    lexicon or MT, over every document pair of the shard, in order."""
+    evidence: list[tuple[str, str]] = []
+    for english_id, russian_id in task.pairs:
+        english = [s.text for s in task.segments[english_id]]
+        russian = [s.text for s in task.segments[russian_id]]
+        evidence += confident_pairs(english, russian, align(english, russian, "en", "ru"))
+    return evidence
 
 
 def align_shard(task: AlignTask) -> list[Pair]:
@@ -158,7 +175,9 @@ def align_shard(task: AlignTask) -> list[Pair]:
     for english_id, russian_id in task.pairs:
         english, russian = task.segments[english_id], task.segments[russian_id]
         translated = task.translated.get(english_id) if task.translated else None
-        beads = align([s.text for s in english], [s.text for s in russian], "en", "ru", translated_source=translated)
+        beads = align(
+            [s.text for s in english], [s.text for s in russian], "en", "ru", translated_source=translated, lexicon=task.lexicon
+        )
         for number, bead in enumerate(b for b in beads if b.src and b.tgt):
             en_side = [english[i] for i in bead.src]
             ru_side = [russian[j] for j in bead.tgt]

@@ -6,6 +6,7 @@ with them (or one that was wrong) would pass. So ``verify_corpus`` also checks w
 
 * rows per split and per origin, in every format (Parquet, JSON Lines, Moses, TMX) and on the card;
 * documents in ``documents.jsonl``;
+* rows removed per filter rule in ``filtered.jsonl``, in the manifest and on the card;
 * the models the rows name (name, version, sha256, test flag) against the manifest and the card;
 * the test-model flag against the rows, the models and the card's warning;
 * the build settings and the licence against the card.
@@ -123,6 +124,14 @@ def check_claims(folder: Path, manifest: dict) -> list[str]:
     expect("machine pairs", counts["machine_pairs"], row_origins["machine"])
     expect("translation units in exports/corpus.tmx", counts["pairs"], _tmx_units(folder / "exports" / "corpus.tmx"))
     expect("documents in documents.jsonl", counts["documents"], _line_count(folder / "documents.jsonl"))
+    if "filters" in manifest:  # corpora built before the filters existed have no such claims
+        claimed = manifest["filters"]["removed"]
+        found = _filtered_rules(folder / manifest["filters"]["file"])
+        expect(f"rows removed per rule in {manifest['filters']['file']}", claimed, {rule: found[rule] for rule in claimed})
+        expect(f"rules named in {manifest['filters']['file']}", sorted(set(found) - set(claimed)), [])
+        expect("rows removed per rule on the card", claimed, card["filters"])
+        expect("filtered rows", counts["filtered"], sum(found.values()))
+        expect("rows before filtering", manifest["filters"]["rows_before"], counts["pairs"] + counts["filtered"])
 
     listed = {(m["name"], m["version"], m["sha256"], bool(m["test_model"])) for m in manifest["models"]}
     expect("models named by the rows", sorted(listed), sorted(row_models))
@@ -169,3 +178,12 @@ def _tmx_units(path: Path) -> int:
             units += 1
             element.clear()
     return units
+
+
+def _filtered_rules(path: Path) -> Counter:
+    """Rows in ``filtered.jsonl`` by the rule that removed them, read line by line."""
+    rules: Counter = Counter()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            rules[json.loads(line)["rule"]] += 1
+    return rules

@@ -146,3 +146,117 @@ def test_aligner_is_configurable():
     only_one_to_one = Aligner(beads=((1, 1), (1, 0), (0, 1)))
     russian = [RU[0], RU[1], RU[2] + " " + RU[3], RU[4], RU[5]]
     assert all(len(b.src) <= 1 and len(b.tgt) <= 1 for b in align(EN, russian, aligner=only_one_to_one))
+
+
+def naive_search(source, target, aligner):
+    """A cell-by-cell dynamic program over every cell, with the scorers' one-bead-at-a-time
+    ``bind`` costs: the reference the banded, vectorised search must agree with."""
+    import math
+
+    from align.aligner import BEAD_PRIORS
+
+    n, m = len(source), len(target)
+    bound = [(scorer.weight, scorer.bind(source, target)) for scorer in aligner.scorers]
+    cost = {(0, 0): (0.0, None)}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for a, b in aligner.beads:
+                if (i - a, j - b) not in cost:
+                    continue
+                if a and b:
+                    content = sum(weight * bind(i - a, i, j - b, j) for weight, bind in bound) * (a + b) / 2
+                    step = -math.log(BEAD_PRIORS[(a, b)]) + content
+                else:
+                    step = aligner.skip_cost
+                total = cost[(i - a, j - b)][0] + step
+                if total < cost.get((i, j), (math.inf, None))[0] - 1e-9:
+                    cost[(i, j)] = (total, (a, b))
+    beads, i, j = [], n, m
+    while i or j:
+        a, b = cost[(i, j)][1]
+        beads.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+        i, j = i - a, j - b
+    return beads[::-1], cost[(n, m)][0]
+
+
+def noisy_prose(seed):
+    """The fixture prose with random deletions, insertions and merges on either side."""
+    rng = random.Random(seed)
+    english, russian = [], []
+    for en, ru in zip(ENGLISH * 2, RUSSIAN * 2):
+        roll = rng.random()
+        if roll < 0.1:
+            english.append(en)
+        elif roll < 0.2:
+            russian.append(ru)
+        elif roll < 0.3 and english:
+            english[-1] += " " + en
+            russian.append(ru)
+        else:
+            english.append(en)
+            russian.append(ru)
+    return english, russian
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_banded_vectorised_search_equals_the_exhaustive_cell_by_cell_one(seed):
+    from align.aligner import features_of
+
+    english, russian = noisy_prose(seed)
+    aligner = Aligner()
+    source, target = features_of(english, "en"), features_of(russian, "ru")
+    expected, _ = naive_search(source, target, aligner)
+    assert pairs(aligner.align(source, target)) == expected
+
+
+def test_banded_search_equals_full_search_on_long_documents():
+    """Past ``BLOCK_ABOVE`` sentences the coarse pass runs over blocks; the fine pass in its
+    corridor must still find the path the search over every cell finds."""
+    from align.aligner import PairTables, _search, features_of, full_windows, to_beads
+
+    rng = random.Random(5)
+    english, russian = [], []
+    for k in range(600):
+        number = rng.randint(0, 10**6)
+        en, ru = f"Report {k} lists item {number} for the Ministry.", f"В отчёте {k} указана позиция {number} для министерства."
+        roll = rng.random()
+        if roll < 0.05:
+            english.append(en)
+        elif roll < 0.1:
+            russian.append(ru)
+        elif roll < 0.15 and russian:
+            english.append(en)
+            russian[-1] += " " + ru
+        else:
+            english.append(en)
+            russian.append(ru)
+    assert len(english) > 400
+    aligner = Aligner()
+    source, target = features_of(english, "en"), features_of(russian, "ru")
+    everywhere = full_windows(len(source), len(target))
+    full = _search(len(source), len(target), list(aligner.beads), everywhere, aligner._cost_function(PairTables(source, target)))
+    assert pairs(aligner.align(source, target)) == pairs(to_beads(full))
+
+
+MINISTRIES_EN = [
+    "The meeting on support for the information technology industry was held in Moscow on Tuesday.",
+    (
+        "It was attended by representatives of the Ministry of Digital Development, Communications and Mass Media, "
+        "the Ministry of Economic Development, the Ministry of Industry and Trade and the Ministry of Finance."
+    ),
+    "They discussed new rules of state support for companies in the information technology sector.",
+]
+MINISTRIES_RU = [
+    "Совещание о поддержке отрасли информационных технологий прошло во вторник в Москве.",
+    "В нём участвовали представители Минцифры, Минэкономразвития, Минпромторга и Минфина.",
+    "Обсуждались новые правила государственной поддержки компаний отрасли информационных технологий.",
+]
+
+
+def test_a_translation_much_shorter_through_abbreviations_stays_one_to_one():
+    """Full ministry names against Russian abbreviations: the Russian sentence is less than half
+    as long. Length alone must not leave it out (``1-0`` + ``1-2`` or ``1-0`` + ``0-1``)."""
+    english = ENGLISH[:6] + MINISTRIES_EN + ENGLISH[6:]
+    russian = RUSSIAN[:6] + MINISTRIES_RU + RUSSIAN[6:]
+    assert len(russian[7]) < len(english[7]) / 2
+    assert pairs(align(english, russian)) == [((i,), (i,)) for i in range(len(english))]

@@ -50,7 +50,12 @@ def test_build_publishes_human_pairs_without_any_model(tmp_path):
     merged_row = [row for row in rows if row["src_index"] == [5, 6]]
     assert len(merged_row) == 1 and merged_row[0]["translation"]["ru"] == merged[5]
     assert merged_row[0]["translation"]["en"] == ENGLISH[5] + " " + ENGLISH[6]
-    assert len(rows) == len(merged) + 6
+    # The plain pages repeat the programme's first five sentence pairs word for word: each pair is
+    # published once (the first in input order, from plain-*.txt) and the copy goes to filtered.jsonl.
+    filtered = [json.loads(line) for line in (output / "filtered.jsonl").read_text().splitlines()]
+    assert [row["rule"] for row in filtered] == ["duplicate"] * 5
+    assert [(row["translation"]["en"], row["translation"]["ru"]) for row in filtered] == list(zip(ENGLISH[:5], RUSSIAN[:5]))
+    assert len(rows) == len(merged) + 6 - len(filtered)
     manifest = json.loads((output / "manifest.json").read_text())
     assert sorted(p["method"] for p in manifest["document_pairs"]) == ["content", "url"]
     assert manifest["counts"]["human_pairs"] == len(rows) and manifest["models"] == []

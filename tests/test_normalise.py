@@ -63,13 +63,16 @@ def test_foreign_navigation_only_for_short_labels_in_the_other_script():
     assert rule_foreign_navigation(line(quote), context) is None
 
 
-def test_repeated_caption_removed_but_repeated_short_sentence_kept():
-    context = LineContext("latin", set())
-    caption = "Mikhail Mishustin at the forum"
-    assert rule_repeated_line(line(caption), context) is None
-    assert rule_repeated_line(line(caption), context) == "repeated-line"
-    assert rule_repeated_line(line("Thank you."), context) is None
-    assert rule_repeated_line(line("Thank you."), context) is None
+def test_repeated_caption_removed_everywhere_but_repeated_short_sentence_kept():
+    caption = "The minister at the opening of the plant"
+    texts = [caption, "Thank you.", caption, "Thank you."]
+    context = LineContext.of_page(texts, "latin")
+    assert [rule_repeated_line(line(text), context) for text in texts] == [
+        "repeated-caption",  # the first copy too: a caption repeated on the page is a caption
+        None,
+        "repeated-line",
+        None,
+    ]
 
 
 def test_continuation_rules():
@@ -102,16 +105,17 @@ def test_held_out_page():
         ]
     )
     text, removals = normalise_text(page)
+    # The caption is repeated, so it is a caption everywhere on the page: the first copy goes too.
     assert text.split("\n\n") == [
         "The minister opened the centre on Tuesday and toured its laboratories with the staff.",
-        "Opening of the research centre",
         "She said the centre would employ 300 researchers, engineers and students.",
         "The first projects start next month.",
     ]
     reasons = [r.reason for r in removals]
     assert reasons.count("page-edge-chrome") == 5
     assert reasons.count("date-or-time-line") == 2
-    assert "foreign-navigation" in reasons and "repeated-line" in reasons
+    assert reasons.count("repeated-caption") == 1 and reasons.count("repeated-line") == 1
+    assert "foreign-navigation" in reasons
     for removal in removals:
         assert page[removal.start : removal.end].strip()
 

@@ -1,0 +1,149 @@
+"""The corpus-learned lexicon (issue #18): learning, its file, and realignment with it."""
+
+import subprocess
+import sys
+
+import pytest
+
+from align.aligner import Bead
+from align.lexicon import (
+    MIN_EVIDENCE,
+    Lexicon,
+    LexiconScorer,
+    confident_pairs,
+    learn,
+    realign,
+    stem,
+    stems,
+)
+
+ANIMALS = [("cat", "Кошка"), ("dog", "Собака"), ("bird", "Птица"), ("horse", "Лошадь")]
+VERBS = [("sees", "видит"), ("hears", "слышит"), ("loves", "любит")]
+THINGS = [("river", "реку"), ("house", "дом"), ("tree", "дерево"), ("garden", "сад")]
+CORPUS = [(f"The {a} {v} the {t}.", f"{ra} {rv} {rt}.") for a, ra in ANIMALS for v, rv in VERBS for t, rt in THINGS]
+"""48 sentence pairs in which every content word occurs in 12 or 16 pairs, always with the same
+translation, and in none with any other word's translation more often than by chance."""
+WORDS = [pair for group in (ANIMALS, VERBS, THINGS) for pair in group]
+
+
+def translations(lexicon: Lexicon, english: str) -> dict[str, float]:
+    return {ru: weight for en, ru, weight in lexicon.entries if en == stem(english)}
+
+
+def test_stems_make_inflected_forms_meet():
+    assert stem("кошка") == stem("кошку") == stem("кошкой")
+    assert stem("loves") == stem("loved") == stem("loving")
+    assert stem("дом") == "дом"  # too short to lose an ending
+    assert stems("The cat sees the cat.") == [stem("the"), stem("cat"), stem("sees")]
+
+
+def test_lexicon_learning_finds_every_translation_on_a_small_corpus():
+    lexicon = learn(CORPUS)
+    for english, russian in WORDS:
+        found = translations(lexicon, english)
+        assert stem(russian) in found, (english, found)
+        # its translation is by far the strongest link of the word
+        assert found[stem(russian)] > 0.8
+        others = [weight for ru, weight in found.items() if ru != stem(russian)]
+        assert all(weight < 0.3 for weight in others), (english, found)
+    # no content word is linked to another content word's translation
+    content = {stem(ru) for _, ru in WORDS}
+    for english, russian in WORDS:
+        assert set(translations(lexicon, english)) & content == {stem(russian)}
+
+
+def test_too_little_evidence_teaches_nothing():
+    assert len(learn(CORPUS[: MIN_EVIDENCE - 1])) == 0
+    assert len(learn([])) == 0
+
+
+def test_learning_is_deterministic():
+    assert learn(CORPUS).text() == learn(list(CORPUS)).text()
+
+
+def test_lexicon_file_round_trip_and_hand_made_lists(tmp_path):
+    lexicon = learn(CORPUS)
+    path = tmp_path / "lexicon.tsv"
+    lexicon.write(path)
+    assert Lexicon.read(path) == lexicon
+    path.write_text("# a hand-made list\ncats\tкошки\nriver\tрека\t0.5\n", encoding="utf-8")
+    read = Lexicon.read(path)
+    assert (stem("cat"), stem("кошка"), 1.0) in read.entries
+    assert (stem("river"), stem("реку"), 0.5) in read.entries
+    path.write_text("cat\tкошка\nno tab here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lexicon.tsv:2"):
+        Lexicon.read(path)
+    path.write_text("cat\tкошка\theavy\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a number"):
+        Lexicon.read(path)
+
+
+def test_confident_pairs_are_one_to_one_beads_away_from_skips():
+    english = [en for en, _ in CORPUS[:8]]
+    russian = [ru for _, ru in CORPUS[:8]]
+    beads = [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9), Bead((2,), (2,), 0.9), Bead((3,), (), 0.0),
+             Bead((4,), (3,), 0.9), Bead((5,), (4,), 0.9), Bead((6,), (5,), 0.3), Bead((7,), (6, 7), 0.9)]
+    pairs = confident_pairs(english, russian, beads)
+    # 2 and 4 are next to a skip, 5 next to a weak bead is fine, 6 is weak, 7 is a merge
+    assert pairs == [(english[0], russian[0]), (english[1], russian[1]), (english[5], russian[4])]
+
+
+def test_lexicon_scorer_tells_a_translation_from_a_neighbour():
+    lexicon = learn(CORPUS)
+    english = ["The cat sees the river.", "The dog hears the tree."]
+    russian = ["Кошка видит реку.", "Собака слышит дерево."]
+    import numpy as np
+
+    from align.aligner import PairTables, features_of
+
+    scorer = LexiconScorer(lexicon, english, russian)
+    tables = PairTables(features_of(english, "en"), features_of(russian, "ru"))
+    i, j = np.array([1, 1, 2, 2]), np.array([1, 2, 1, 2])
+    right, wrong, wrong2, right2 = scorer.costs(tables, 1, 1, i, j)
+    assert right < 0.1 and right2 < 0.1
+    # only "the" (weak links to whatever it met) and nothing else is shared
+    assert wrong > 0.8 and wrong2 > 0.8
+
+
+def test_realignment_places_the_skips_the_first_pass_cannot():
+    """Sentences of one length and no names or numbers: the first pass has nothing but length to
+    go on, so it cannot tell where the missing translations were; the lexicon can."""
+    english = [en for en, _ in CORPUS]
+    russian = [ru for _, ru in CORPUS]
+    del russian[30]
+    del english[20]
+    gold_skips = {((), (20,)), ((29,), ())}
+    first, second, lexicon = realign(english, russian)
+    assert len(lexicon) > 0
+    assert gold_skips - {(b.src, b.tgt) for b in first}  # the first pass misplaces at least one
+    beads = {(b.src, b.tgt) for b in second}
+    assert gold_skips <= beads
+    assert sum(1 for b in second if len(b.src) == len(b.tgt) == 1) == len(english) - 1
+
+
+def run_pair(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "align", "pair", "--mt", "off", *args], check=False, cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_pair_command_lexicon_option(tmp_path):
+    english = [en for en, _ in CORPUS]
+    russian = [ru for _, ru in CORPUS]
+    del russian[30]
+    del english[20]
+    (tmp_path / "en.txt").write_text("\n".join(english) + "\n", encoding="utf-8")
+    (tmp_path / "ru.txt").write_text("\n".join(russian) + "\n", encoding="utf-8")
+    auto = run_pair("en.txt", "ru.txt", cwd=tmp_path)
+    assert auto.returncode == 0, auto.stderr
+    assert "[29]:[]:0.0000" in auto.stdout.splitlines() and "[]:[20]:0.0000" in auto.stdout.splitlines()
+    learn(CORPUS).write(tmp_path / "lexicon.tsv")
+    from_file = run_pair("--lexicon", "lexicon.tsv", "en.txt", "ru.txt", cwd=tmp_path)
+    assert from_file.returncode == 0 and "[29]:[]:0.0000" in from_file.stdout.splitlines()
+    off = run_pair("--lexicon", "off", "en.txt", "ru.txt", cwd=tmp_path)
+    assert off.returncode == 0 and off.stdout != auto.stdout
+    (tmp_path / "bad.tsv").write_text("one column\n", encoding="utf-8")
+    bad = run_pair("--lexicon", "bad.tsv", "en.txt", "ru.txt", cwd=tmp_path)
+    assert bad.returncode != 0 and "bad.tsv:1" in bad.stderr and "Traceback" not in bad.stderr
+    missing = run_pair("--lexicon", "missing.tsv", "en.txt", "ru.txt", cwd=tmp_path)
+    assert missing.returncode != 0 and "missing.tsv" in missing.stderr and "Traceback" not in missing.stderr
