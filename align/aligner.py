@@ -15,6 +15,8 @@ character length for the Gale–Church length model, *keys* for lexical overlap 
 tokens, consonant skeletons of transliterated words so that ``Мишустин`` meets ``Mishustin`` and
 ``технология`` meets ``technology``, dictionary translations), and a punctuation profile. An MT
 scorer (Bleualign's idea) compares machine translations of the source with the target by chrF.
+Every scorer is registered in ``SCORERS`` by a ``@scorer(...)`` factory: adding one is a ``Scorer``
+and its factory; costs are summed in registration order.
 """
 
 from __future__ import annotations
@@ -368,8 +370,82 @@ out (``Aligner.skip_cost``). Length alone then never makes the aligner drop a se
 merge its translation with a neighbour; it takes lexical evidence against the pair too."""
 
 
+# ----------------------------------------------------------------------------- scorer registry
+
+
+@dataclass(frozen=True)
+class PairText:
+    """What a scorer bound to one document pair may use: its sentences, and what was translated
+    or learned for them."""
+
+    source: Sequence[str]
+    target: Sequence[str]
+    source_lang: str
+    translated_source: Sequence[str] | None = None
+    lexicon: Lexicon | None = None
+
+
+@dataclass(frozen=True)
+class RegisteredScorer:
+    name: str
+    make: Callable[..., Scorer | None]
+    per_pair: bool
+
+
+SCORERS: dict[str, RegisteredScorer] = {}
+"""Every scorer of the aligner, by name, in registration order (the order their costs are summed
+in). Adding one is a ``Scorer`` and one ``@scorer(...)`` factory below."""
+
+
+def scorer(name: str, per_pair: bool = False) -> Callable:
+    """Register the decorated factory as the scorer ``name``.
+
+    A factory of a document-independent scorer takes no argument; every ``Aligner()`` holds one.
+    With ``per_pair``, the factory takes a ``PairText`` and returns a scorer bound to those
+    sentences, or ``None`` when the pair lacks what it needs (no translation, an empty lexicon);
+    ``with_extra_scorers`` adds it for each document pair.
+    """
+
+    def register(make: Callable[..., Scorer | None]) -> Callable[..., Scorer | None]:
+        SCORERS[name] = RegisteredScorer(name, make, per_pair)
+        return make
+
+    return register
+
+
+@scorer("length")
+def length_scorer() -> Scorer:
+    return LengthScorer(cap=LENGTH_CAP)
+
+
+@scorer("lexical")
+def lexical_scorer() -> Scorer:
+    return LexicalScorer()
+
+
+@scorer("punctuation")
+def punctuation_scorer() -> Scorer:
+    return PunctuationScorer()
+
+
+@scorer("translation", per_pair=True)
+def translation_scorer(pair: PairText) -> Scorer | None:
+    return None if pair.translated_source is None else TranslationScorer(pair.translated_source, pair.target)
+
+
+@scorer("lexicon", per_pair=True)
+def lexicon_scorer(pair: PairText) -> Scorer | None:
+    if pair.lexicon is None or not len(pair.lexicon):
+        return None
+    from .lexicon import LexiconScorer
+
+    return LexiconScorer(pair.lexicon, pair.source, pair.target, pair.source_lang)
+
+
 def default_scorers() -> list[Scorer]:
-    return [LengthScorer(cap=LENGTH_CAP), LexicalScorer(), PunctuationScorer()]
+    """The document-independent scorers, in registration order."""
+    made = [entry.make() for entry in SCORERS.values() if not entry.per_pair]
+    return [made_scorer for made_scorer in made if made_scorer is not None]
 
 
 # ----------------------------------------------------------------------------- array tables
@@ -754,14 +830,11 @@ def with_extra_scorers(
     translated_source: Sequence[str] | None = None,
     lexicon: Lexicon | None = None,
 ) -> Aligner:
-    """``aligner`` plus the scorers bound to this document pair's sentences: MT and lexicon."""
-    extra: list[Scorer] = []
-    if translated_source is not None:
-        extra.append(TranslationScorer(translated_source, target))
-    if lexicon is not None and len(lexicon):
-        from .lexicon import LexiconScorer
-
-        extra.append(LexiconScorer(lexicon, source, target, source_lang))
+    """``aligner`` plus the per-pair scorers (``SCORERS``) this document pair has what they need
+    for: the MT scorer with a translation, the lexicon scorer with a lexicon."""
+    pair = PairText(source, target, source_lang, translated_source, lexicon)
+    made = [entry.make(pair) for entry in SCORERS.values() if entry.per_pair]
+    extra = [made_scorer for made_scorer in made if made_scorer is not None]
     return replace(aligner, scorers=aligner.scorers + extra) if extra else aligner
 
 

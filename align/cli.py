@@ -116,25 +116,20 @@ def write_lines(lines: Sequence[str]) -> None:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from .langid import detect_many
+    from . import detect
 
     lines = read_lines(args.file)
     output = []
     for begin in range(0, len(lines), 4096):  # bounded memory, and each batch is scored in parallel
-        output.extend(json.dumps(d.as_dict(), ensure_ascii=False) for d in detect_many(lines[begin : begin + 4096]))
+        output.extend(json.dumps(d.as_dict(), ensure_ascii=False) for d in detect(lines[begin : begin + 4096]))
     write_lines(output)
     return 0
 
 
 def cmd_sentences(args: argparse.Namespace) -> int:
-    from .segment import split_sentences
+    from . import sentences
 
-    text = read_text(args.file).replace("\r\n", "\n")
-    output = []
-    for paragraph in text.split("\n\n"):
-        joined = " ".join(line.strip() for line in paragraph.split("\n") if line.strip())
-        output.extend(joined[start:end] for start, end in split_sentences(joined, args.lang))
-    write_lines(output)
+    write_lines(sentences(read_text(args.file), args.lang))
     return 0
 
 
@@ -173,7 +168,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_pair(args: argparse.Namespace) -> int:
-    from .aligner import Dictionary, align
+    from . import Dictionary, align_sentences
 
     if args.src_lang == args.tgt_lang:
         raise UsageError("--src-lang and --tgt-lang must differ")
@@ -185,13 +180,10 @@ def cmd_pair(args: argparse.Namespace) -> int:
         read_text(args.dict)  # one-line errors for a missing or unreadable file
         dictionary = Dictionary.read(args.dict)
     translated = machine_translation(source, args) if source and target else None
-    options = {"dictionary": dictionary, "translated_source": translated}
-    if args.lexicon == "auto":
-        from .lexicon import realign
-
-        _, beads, _ = realign(source, target, args.src_lang, args.tgt_lang, **options)
-    else:
-        beads = align(source, target, args.src_lang, args.tgt_lang, lexicon=pair_lexicon(args.lexicon), **options)
+    lexicon = "auto" if args.lexicon == "auto" else pair_lexicon(args.lexicon)
+    beads = align_sentences(
+        source, target, args.src_lang, args.tgt_lang, lexicon=lexicon, dictionary=dictionary, translated_source=translated
+    )
     write_lines([bead.vecalign() for bead in beads])
     return 0
 
@@ -308,26 +300,25 @@ def capped_decoding_length(value: int | None) -> int | None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildSettings, Execution, build
+    from . import build
 
     if args.push:
         from .hub import push_target
 
         push_target(args.push)  # a missing token is found before the build, not after it
     output = build(
-        Path(args.input),
+        args.input,
         args.output,
-        BuildSettings(
-            max_decoding_length=capped_decoding_length(args.max_decoding_length),
-            strict=args.strict,
-            document_timeout=args.document_timeout or None,
-            license=args.license,
-            filters=dict(args.filter) if args.filter else None,
-        ),
-        execution=Execution(
-            executor=args.executor, workers=args.workers, ray_address=args.ray_address, device=args.device,
-            shard_documents=args.shard_size,
-        ),
+        max_decoding_length=capped_decoding_length(args.max_decoding_length),
+        strict=args.strict,
+        document_timeout=args.document_timeout or None,
+        license=args.license,
+        filters=dict(args.filter) if args.filter else None,
+        executor=args.executor,
+        workers=args.workers,
+        ray_address=args.ray_address,
+        device=args.device,
+        shard_size=args.shard_size,
         use_cache=not args.no_cache,
     )
     if args.push:
@@ -340,10 +331,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the corpus matches, 1 when anything differs, 2 when there is nothing to check."""
-    from .verify import verify_corpus
+    from . import verify
 
     folder = Path(args.folder)
-    result = verify_corpus(folder)
+    result = verify(folder)
     for line in result.lines():
         print(line)
     if not result.ok:

@@ -4,15 +4,19 @@ Normalisation works on lines, because scraped pages are made of lines: a page's 
 captions and navigation each arrive as whole lines, and hard wrapping breaks sentences across them.
 Every rule is a small named function, testable alone:
 
-* *repairs* (``REPAIRS``) rewrite the characters of one line (mojibake, invisible characters,
+* *repairs* (``@line_repair``) rewrite the characters of one line (mojibake, invisible characters,
   homoglyph-mixed words, white space) and never drop words;
-* *line rules* and *page rules* (``align.normalise_rules``) decide that a whole line is not corpus
-  text (a date, a caption, a block of related links, a separator) and name the reason; the line
-  goes to the removals log with its offsets in the raw file. A news-agency dateline is cut off the
-  start of its line and logged the same way;
-* *joining* glues a hard-wrapped line back onto the line it continues (``continues``).
+* *line rules* and *page rules* (``@line_rule``, ``@page_rule`` in ``align.normalise_rules``)
+  decide that a whole line is not corpus text (a date, a caption, a block of related links, a
+  separator) and name the reason; the line goes to the removals log with its offsets in the raw
+  file. A news-agency dateline is cut off the start of its line and logged the same way;
+* *joining* glues a hard-wrapped line back onto the line it continues (``continues``);
+* *paragraph rules* (``@paragraph_rule``) judge joined paragraphs (a repeated wrapped paragraph),
+  and *edge rules* (``@edge_rule``) the chrome at the top and bottom of the page.
 
-A rule that is unsure keeps the text: a false removal loses a sentence for good, while a kept
+Each kind is a registry (``REPAIRS``, ``LINE_RULES``, ``PAGE_RULES``, ``PARAGRAPH_RULES``,
+``EDGE_RULES``) filled by its decorator in definition order: adding a rule is one function and
+one decorator line. A rule that is unsure keeps the text: a false removal loses a sentence for good, while a kept
 navigation label costs one noisy row that later filtering can still drop.
 """
 
@@ -71,16 +75,38 @@ LETTER_RUN = re.compile(r"[^\W\d_]+")
 # ---------------------------------------------------------------------------------------- repairs
 
 
+REPAIRS: list[Callable[[str], str]] = []
+"""The repairs, in definition order: each rewrites the line the one before it returned."""
+LOGGED_REPAIRS: set[Callable[[str], str]] = set()
+"""Repairs that change what a line says or how it is spelt; white space is not worth a log entry."""
+
+
+def line_repair(logged: bool) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
+    """Register the decorated function as a repair, run after those defined before it; a
+    ``logged`` repair that changes a line puts ``changed-by-<name>`` in the removals log."""
+
+    def register(repair: Callable[[str], str]) -> Callable[[str], str]:
+        REPAIRS.append(repair)
+        if logged:
+            LOGGED_REPAIRS.add(repair)
+        return repair
+
+    return register
+
+
+@line_repair(logged=True)
 def fix_encoding(line: str) -> str:
     """Mojibake, HTML entities, fullwidth forms: ftfy's fixes, keeping curly quotes as they are."""
     return ftfy.fix_text(line, FTFY_CONFIG)
 
 
+@line_repair(logged=True)
 def remove_invisible(line: str) -> str:
     """Soft hyphens, zero-width characters and byte-order marks carry no text."""
     return line.translate(INVISIBLE)
 
 
+@line_repair(logged=True)
 def fix_homoglyphs(line: str) -> str:
     """Rewrite a word that mixes scripts into its majority script, when every odd letter has a twin.
 
@@ -103,27 +129,16 @@ def fix_homoglyphs(line: str) -> str:
     return LETTER_RUN.sub(repair, line)
 
 
-def collapse_whitespace(line: str) -> str:
-    """Non-breaking and other wide spaces become one plain space; ends are trimmed."""
-    return SPACE_LIKE.sub(" ", line).strip()
-
-
+@line_repair(logged=True)
 def compose_unicode(line: str) -> str:
     """NFC, so that ``й`` is one code point whatever the page used."""
     return unicodedata.normalize("NFC", line)
 
 
-REPAIRS: tuple[Callable[[str], str], ...] = (
-    fix_encoding,
-    remove_invisible,
-    fix_homoglyphs,
-    compose_unicode,
-    collapse_whitespace,
-)
-
-
-LOGGED_REPAIRS = {fix_encoding, remove_invisible, fix_homoglyphs, compose_unicode}
-"""Repairs that change what a line says or how it is spelt; white space is not worth a log entry."""
+@line_repair(logged=False)
+def collapse_whitespace(line: str) -> str:
+    """Non-breaking and other wide spaces become one plain space; ends are trimmed."""
+    return SPACE_LIKE.sub(" ", line).strip()
 
 
 def repair_line(line: str) -> tuple[str, list[str]]:
@@ -206,17 +221,51 @@ def counter_numbers(text: str) -> list[str]:
     return [number for number in COUNTER_NUMBER.findall(text) if not YEAR.fullmatch(number)]
 
 
-def page_chrome_reason(paragraph: Paragraph) -> str | None:
-    """Why a paragraph at the top or bottom of the page is site chrome, or ``None``."""
+EDGE_RULES: list[Callable[[Paragraph], str | None]] = []
+"""Rules for the paragraphs at the top and bottom of a page, in definition order: the first that
+names a reason makes the paragraph chrome."""
+
+
+def edge_rule(rule: Callable[[Paragraph], str | None]) -> Callable[[Paragraph], str | None]:
+    """Register ``rule`` as a page-edge rule (after those defined before it)."""
+    EDGE_RULES.append(rule)
+    return rule
+
+
+@edge_rule
+def edge_label(paragraph: Paragraph) -> str | None:
+    """A short label, or a short line in capitals: a menu, a section name, the site's name."""
     text = paragraph.text
-    if is_label(text) or text.isupper() and word_count(text) <= 15:
-        return "page-edge-chrome"
-    if len(counter_numbers(text)) >= 2 and word_count(text) <= COUNTER_MAX_WORDS:
-        return "page-edge-counter"
-    if COPYRIGHT.search(text) and word_count(text) <= COUNTER_MAX_WORDS:
-        return "page-edge-chrome"
-    if is_date_or_time(text) or STAGE_DIRECTION_LINE.match(text):
-        return "page-edge-chrome"
+    return "page-edge-chrome" if is_label(text) or text.isupper() and word_count(text) <= 15 else None
+
+
+@edge_rule
+def edge_counter(paragraph: Paragraph) -> str | None:
+    """Two or more counter-sized numbers in a short paragraph: visitor and document counters."""
+    text = paragraph.text
+    return "page-edge-counter" if len(counter_numbers(text)) >= 2 and word_count(text) <= COUNTER_MAX_WORDS else None
+
+
+@edge_rule
+def edge_copyright(paragraph: Paragraph) -> str | None:
+    """A short copyright notice."""
+    text = paragraph.text
+    return "page-edge-chrome" if COPYRIGHT.search(text) and word_count(text) <= COUNTER_MAX_WORDS else None
+
+
+@edge_rule
+def edge_date_or_direction(paragraph: Paragraph) -> str | None:
+    """A date, a clock time or a stage direction alone at the page's edge."""
+    text = paragraph.text
+    return "page-edge-chrome" if is_date_or_time(text) or STAGE_DIRECTION_LINE.match(text) else None
+
+
+def page_chrome_reason(paragraph: Paragraph) -> str | None:
+    """Why a paragraph at the top or bottom of the page is site chrome (``EDGE_RULES``), or ``None``."""
+    for rule in EDGE_RULES:
+        reason = rule(paragraph)
+        if reason:
+            return reason
     return None
 
 
@@ -237,18 +286,40 @@ def _drop(paragraph: Paragraph, reason: str) -> None:
         line.reason = reason
 
 
+PARAGRAPH_RULES: list[Callable[[Paragraph, set[str]], str | None]] = []
+"""Rules that need a joined paragraph, in definition order; each sees the paragraph and the
+case-folded texts of the paragraphs kept before it, and the first that names a reason drops it."""
+
+
+def paragraph_rule(rule: Callable[[Paragraph, set[str]], str | None]) -> Callable[[Paragraph, set[str]], str | None]:
+    """Register ``rule`` as a paragraph rule (after those defined before it)."""
+    PARAGRAPH_RULES.append(rule)
+    return rule
+
+
+@paragraph_rule
+def wrapped_stage_direction(paragraph: Paragraph, kept: set[str]) -> str | None:
+    """A stage direction that hard wrapping split over lines (``(Video`` / ``plays)``)."""
+    return "stage-direction" if len(paragraph.lines) > 1 and STAGE_DIRECTION_LINE.match(paragraph.text) else None
+
+
+@paragraph_rule
+def repeated_paragraph(paragraph: Paragraph, kept: set[str]) -> str | None:
+    """A wrapped paragraph the page repeats: a block or a label loses its later copies."""
+    text = paragraph.text
+    return "repeated-paragraph" if text.casefold() in kept and (word_count(text) >= 8 or is_label(text, 40)) else None
+
+
 def whole_paragraph_rules(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Rules that need a joined paragraph: stage directions that hard wrapping split over lines
-    (``(Video`` / ``plays)``), and a wrapped paragraph the page repeats (``repeated-paragraph``)."""
-    kept, seen = [], set()
+    """The paragraphs ``PARAGRAPH_RULES`` keep; the others are dropped with the first rule's reason."""
+    kept: list[Paragraph] = []
+    seen: set[str] = set()
     for paragraph in paragraphs:
-        key = paragraph.text.casefold()
-        if len(paragraph.lines) > 1 and STAGE_DIRECTION_LINE.match(paragraph.text):
-            _drop(paragraph, "stage-direction")
-        elif key in seen and (word_count(paragraph.text) >= 8 or is_label(paragraph.text, 40)):
-            _drop(paragraph, "repeated-paragraph")
+        reason = next((found for rule in PARAGRAPH_RULES if (found := rule(paragraph, seen))), None)
+        if reason:
+            _drop(paragraph, reason)
         else:
-            seen.add(key)
+            seen.add(paragraph.text.casefold())
             kept.append(paragraph)
     return kept
 

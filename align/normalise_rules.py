@@ -3,16 +3,18 @@
 Every rule is a small named function that returns the reason it removes something (the reason goes
 to the removals log) or ``None`` to keep the text. There are four kinds:
 
-* *line rules* (``LINE_RULES``) look at one line, knowing a few facts about its page
-  (``LineContext``: the page's script, how often each line occurs, the names it uses);
-* *page rules* (``PAGE_RULES``) look at a line among its neighbours: a photo gallery around a
-  repeated caption, a block of related-link titles dropped into a sentence, a place under a date;
+* *line rules* (``@line_rule``, listed in ``LINE_RULES``) look at one line, knowing a few facts
+  about its page (``LineContext``: the page's script, how often each line occurs, the names it uses);
+* *page rules* (``@page_rule``, listed in ``PAGE_RULES``) look at a line among its neighbours: a
+  photo gallery around a repeated caption, a block of related-link titles dropped into a sentence,
+  a place under a date;
 * ``wire_dateline_length`` finds the agency dateline at the start of a line ("MOSCOW, May 8
   (Reuters) - "), which is cut off the line rather than dropping it;
 * ``continues`` decides whether a line is the rest of a sentence that the line before it broke off.
 
-A rule that is unsure keeps the text: a false removal loses a sentence for good, while a kept
-caption costs one noisy row that later filtering can still drop.
+Adding a line or page rule is one function and its decorator line; rules run in the order they
+are defined. A rule that is unsure keeps the text: a false removal loses a sentence for good,
+while a kept caption costs one noisy row that later filtering can still drop.
 """
 
 from __future__ import annotations
@@ -292,10 +294,21 @@ class Line:
         return self.reason is None and bool(self.text)
 
 
+LINE_RULES: list[Callable[[Line, LineContext], str | None]] = []
+"""The line rules, in definition order: the first that names a reason removes the line."""
+
+
+def line_rule(rule: Callable[[Line, LineContext], str | None]) -> Callable[[Line, LineContext], str | None]:
+    """Register ``rule`` as a line rule (after those defined before it)."""
+    LINE_RULES.append(rule)
+    return rule
+
+
 DATE_SPLIT_BEFORE = re.compile(rf"\b(?:{MONTHS}|(?:{MONTH_ABBREVIATIONS})\.?|\d{{1,4}}[–—-]?\d{{0,4}},?)$", re.IGNORECASE)
 """A line ending in a month or a day: the date it started goes on in the next line."""
 
 
+@line_rule
 def rule_date_or_time(line: Line, context: LineContext) -> str | None:
     """Lines that are only a date or a clock time are page furniture, not sentences; unless the
     line before breaks off on a preposition or in the middle of the date, so the date ends its
@@ -306,6 +319,7 @@ def rule_date_or_time(line: Line, context: LineContext) -> str | None:
     return "date-or-time-line"
 
 
+@line_rule
 def rule_stage_direction(line: Line, context: LineContext) -> str | None:
     """``(Video plays)``, ``<…>``, ``[Applause]``: transcript stage directions and elisions; not a
     bracketed aside that a wrap put on a line of its own inside a sentence."""
@@ -314,11 +328,13 @@ def rule_stage_direction(line: Line, context: LineContext) -> str | None:
     return None
 
 
+@line_rule
 def rule_no_words(line: Line, context: LineContext) -> str | None:
     """``* * *``, ``———``, ``•``: a section break or ornament has no word to translate."""
     return None if WORD_CHARACTER.search(line.text) else "separator-line"
 
 
+@line_rule
 def rule_foreign_navigation(line: Line, context: LineContext) -> str | None:
     """A short label in the other script than the page's, e.g. Russian links on an English page;
     not a short line of a wrapped paragraph in that script (its run of lines ends a sentence)."""
@@ -330,6 +346,7 @@ def rule_foreign_navigation(line: Line, context: LineContext) -> str | None:
     return "foreign-navigation"
 
 
+@line_rule
 def rule_repeated_line(line: Line, context: LineContext) -> str | None:
     """Lines that occur more than once on the page.
 
@@ -351,15 +368,6 @@ def rule_repeated_line(line: Line, context: LineContext) -> str | None:
     if not first and (is_label(line.text, 40) or word_count(line.text) >= 8):
         return "repeated-line"
     return None
-
-
-LINE_RULES: tuple[Callable[[Line, LineContext], str | None], ...] = (
-    rule_date_or_time,
-    rule_stage_direction,
-    rule_no_words,
-    rule_foreign_navigation,
-    rule_repeated_line,
-)
 
 
 # ---------------------------------------------------------------------------------- wire datelines
@@ -559,6 +567,18 @@ CAPTION_RUN = 3
 """At most this many label lines in a row are taken for captions dropped inside a sentence."""
 
 
+PAGE_RULES: list[Callable[[list[Line], LineContext], None]] = []
+"""The page rules, in definition order, which matters: galleries grow from captions and variants,
+and walk over place lines."""
+
+
+def page_rule(rule: Callable[[list[Line], LineContext], None]) -> Callable[[list[Line], LineContext], None]:
+    """Register ``rule`` as a page rule, run after those defined before it."""
+    PAGE_RULES.append(rule)
+    return rule
+
+
+@page_rule
 def mark_interrupting_captions(lines: list[Line], context: LineContext) -> None:
     """Caption lines dropped into the middle of a wrapped sentence (``caption-inside-sentence``).
 
@@ -610,6 +630,7 @@ def off_the_wrap(texts: list[str], width: int | None) -> bool:
     return width is None or any(len(text) < width - 20 for text in texts)
 
 
+@page_rule
 def mark_related_link_titles(lines: list[Line], context: LineContext) -> None:
     """Related-link titles that the scraper dropped into the middle of the text, before a line that
     goes on in lowercase (``related-link-titles``).
@@ -672,6 +693,7 @@ def caption_variant_of(longer: tuple[str, ...], shorter: tuple[str, ...]) -> boo
     return longer[: len(shorter)] == shorter or longer[len(longer) - len(shorter) :] == shorter
 
 
+@page_rule
 def mark_caption_variants(lines: list[Line], context: LineContext) -> None:
     """A caption-shaped line that is a repeated caption give or take one or two words at its start
     or end (``Meeting on …`` beside ``During a meeting on …``): the same photo captioned again
@@ -702,6 +724,7 @@ PLACE_LINE = re.compile(rf"^{PLACE_PART}(?:, {PLACE_PART}){{0,2}}$")
 PLACE_MAX_WORDS = 6
 
 
+@page_rule
 def mark_place_lines(lines: list[Line], context: LineContext) -> None:
     """The place line under an event's date and time (``Novo-Ogaryovo, Moscow Region``,
     ``Кремль, Москва``): a few capitalised, comma-separated names with no digit and no verb to
@@ -747,6 +770,7 @@ def standalone_label(lines: list[Line], index: int, context: LineContext) -> boo
 HEADER_REASONS = frozenset({"date-or-time-line", "place-line"})
 
 
+@page_rule
 def mark_gallery_captions(lines: list[Line], context: LineContext) -> None:
     """Labels in the same run as a repeated caption are captions of the same photo gallery
     (``caption-beside-caption``).
@@ -772,12 +796,3 @@ def mark_gallery_captions(lines: list[Line], context: LineContext) -> None:
                     neighbour.reason = "caption-beside-caption"
                 index += step
 
-
-PAGE_RULES: tuple[Callable[[list[Line], LineContext], None], ...] = (
-    mark_interrupting_captions,
-    mark_related_link_titles,
-    mark_caption_variants,
-    mark_place_lines,
-    mark_gallery_captions,
-)
-"""Run in this order: galleries grow from captions and variants, and walk over place lines."""

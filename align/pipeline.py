@@ -58,7 +58,14 @@ from .steps import (
     machine_rows,
     prepare_shard,
 )
-from .translate import ArgosTranslator, DecodingSettings, TranslationCache, Translator, translate_keeping
+from .translate import (
+    MAX_DECODING_LENGTH,
+    ArgosTranslator,
+    DecodingSettings,
+    TranslationCache,
+    Translator,
+    translate_keeping,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
@@ -72,9 +79,6 @@ class MissingModels(BuildError):
     """Translation packages the build needs are not installed; the build leaves no trace."""
 
 
-MAX_DECODING_LENGTH = 1024
-"""Upper bound on ``--max-decoding-length``: a random-weight model never stops by itself, so a
-huge cap makes a build run practically for ever. Real sentences need far fewer tokens."""
 
 
 @dataclass(frozen=True)

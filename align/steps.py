@@ -32,10 +32,9 @@ from .normalise import normalise
 from .pairing import PairingProfile, alignment_agreement, profile
 from .records import Document, ModelRef, Pair, Segment, Span
 from .segment import segment_document
+from .translate import KEPT_VERBATIM
 
 TARGET = {"en": "ru", "ru": "en"}
-KEPT_VERBATIM = {"en": {"ru", "other", "und"}, "ru": {"en", "other", "und"}}
-"""Span languages a translation from each source language keeps as they are (``und``: URLs)."""
 
 
 # ------------------------------------------------------------------------------------ prepare

@@ -4,11 +4,13 @@ Runs in the throwaway environment that has argostranslate's full dependencies (s
 loads the package and the CTranslate2 model the way ``argostranslate.translate`` does, replaces
 stanza by a splitter that returns the line as one sentence (we compare translation, not sentence
 splitting), caps decoding at the same length as our run, and calls ``apply_packaged_translation``
-for each line.
+for each line. Each translation is written as a JSON string on a line of its own: a random-weight
+model emits line-break characters, which must neither split a line nor be lost.
 
 usage: python argos_baseline.py PACKAGE_DIR INPUT MAX_DECODING_LENGTH > OUTPUT
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def main():
         for line in lines:
             line = line.rstrip("\n")
             value = translate.apply_packaged_translation(pkg, line, translator, splitter, 1)[0].value if line else ""
-            out.write(value + "\n")
+            out.write(json.dumps(value, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -100,14 +100,14 @@ def test_a_full_disk_is_reported_as_a_full_disk(tmp_path, test_store, monkeypatc
         return
     import errno
 
-    import align.publish as publish
     from align.cli import main
+    from align.publish.parquet import SplitData
 
     def no_space(*args, **kwargs):  # where mounting is not allowed: the same error, injected
         raise OSError(errno.ENOSPC, "No space left on device", "data/.train.parquet")
 
     monkeypatch.setenv("ALIGN_MODELS", str(test_store))
-    monkeypatch.setattr(publish, "write_parquet", no_space)
+    monkeypatch.setattr(SplitData, "write", no_space)
     code = main(["build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "8"])
     assert code == 1 and "no space left on the device" in capsys.readouterr().err
     assert leftovers(output.parent) == [] and not output.exists()
