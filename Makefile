@@ -32,11 +32,12 @@ BUILD_FLAGS := $(if $(MAX_DECODING_LENGTH),--max-decoding-length $(MAX_DECODING_
 	$(if $(filter ray,$(EXECUTOR)),$(if $(RAY_ADDRESS),--ray-address $(RAY_ADDRESS)))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install test eval bench bench-scale reliability corpus models test-packages verify report clean
+.PHONY: help install test lint eval bench bench-scale reliability corpus models test-packages verify report clean
 
 help:
 	@echo "make install        create .venv from uv.lock (EXECUTOR=ray: .venv-ray, with Ray)"
 	@echo "make test           run the test suite"
+	@echo "make lint           ruff (lint + format check) and mypy, as configured in pyproject.toml"
 	@echo "make eval           accuracy on ../shared/eval (segmentation, language id, alignment)"
 	@echo "make bench          speed against named baselines (ratios, same run)"
 	@echo "make bench-scale    whole builds of synthetic crawls of 10k, 100k and 1M sentences (long)"
@@ -67,6 +68,12 @@ install: $(ENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
+
+# Like `test`, always in .venv (the dev group holds ruff and mypy), whatever EXECUTOR says.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 eval: install
 	$(RUN) -m benchmarks.eval_segmentation

@@ -42,17 +42,19 @@ BLOCK = 8
 BLOCK_ABOVE = 400
 """Documents with more sentences than this get their coarse pass over blocks."""
 
+# fmt: off
 TRANSLITERATION = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
         ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
     )
 )
+# fmt: on
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d+)*")
 VOWELS = re.compile(r"[aeiouy]+")
 SOUND_CLASSES = str.maketrans({"c": "k", "q": "k", "w": "v", "j": "y"})
-PUNCTUATION = "?!\"«»“”:;(),"
+PUNCTUATION = '?!"«»“”:;(),'
 SKELETON_PREFIX = 4
 """Skeletons are cut here, so that inflected forms still meet (``fdrl`` ~ ``fdrln…``)."""
 
@@ -151,7 +153,7 @@ def sentence_features(
     stripped = text.rstrip()
     final = stripped[-1] if stripped and stripped[-1] in ".?!…" else ""
     # Commas are left out: Russian puts one before every что/чтобы/который, English does not.
-    punctuation = tuple(min(text.count(mark), 3) for mark in "?!:;\"«(")
+    punctuation = tuple(min(text.count(mark), 3) for mark in '?!:;"«(')
     return Features(len(text), frozenset(keys), final, punctuation)
 
 
@@ -243,8 +245,10 @@ def neg_log_erfc(z: np.ndarray) -> np.ndarray:
     (``erfcc``), whose relative error is below 1.2e-7 everywhere, written in log form.
     """
     t = 1.0 / (1.0 + 0.5 * z)
+    # fmt: off
     poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (
         0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    # fmt: on
     return z * z - poly - np.log(t)
 
 
@@ -276,7 +280,9 @@ class LexicalScorer(Scorer):
         return dice_cost(left, right, i, j)
 
 
-def dice_cost(left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+def dice_cost(
+    left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
     """``1 - 2|L ∩ R| / (|L| + |R|)`` per cell, capped at 0 below; 0.5 where both sizes are 0.
     With ``weights``, shared ids count by their weight (``overlap``)."""
     shared = overlap(left, right, i, j, weights)
@@ -486,7 +492,9 @@ def set_table(sets: Sequence[Sequence[int]], group: int, sizes: Sequence[float] 
     return SetTable(indptr, codes % vocabulary, counted if sizes is None else np.asarray(sizes, dtype=float))
 
 
-def overlap(left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+def overlap(
+    left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
     """``|left[i] ∩ right[j]|`` for every cell, by a sort-merge join of the two tables' ids; with
     ``weights`` (per id), the sum of the shared ids' weights instead of their number.
 
@@ -617,7 +625,9 @@ class Aligner:
             path = self._block_path(source, target, coarse_beads)
             return path_corridor(path, n, m, self.corridor + BLOCK)
         band = self.coarse_band + abs(n - m)
-        path = _search(n, m, coarse_beads, _diagonal_windows(n, m, band), self._cost_function(tables or PairTables(source, target)))
+        path = _search(
+            n, m, coarse_beads, _diagonal_windows(n, m, band), self._cost_function(tables or PairTables(source, target))
+        )
         return path_corridor(path, n, m, self.corridor)
 
     def _cost_function(self, tables: PairTables, block: int = 1) -> CellCosts:
@@ -795,9 +805,7 @@ def to_beads(path) -> list[Bead]:
     ]
 
 
-def features_of(
-    texts: Sequence[str], lang: str, dictionary: Dictionary | None = None
-) -> list[Features]:
+def features_of(texts: Sequence[str], lang: str, dictionary: Dictionary | None = None) -> list[Features]:
     """Features of every sentence of one document (its lowercase vocabulary decides names)."""
     common = lowercase_vocabulary(texts)
     return [sentence_features(text, lang, dictionary, common) for text in texts]
@@ -840,4 +848,8 @@ def with_extra_scorers(
 
 def gale_church_aligner() -> Aligner:
     """The baseline: Gale & Church's length model alone, their bead types and priors."""
-    return Aligner(scorers=[LengthScorer()], skip_cost=-math.log(0.0099) + 4.0, beads=((1, 1), (2, 1), (1, 2), (2, 2), (1, 0), (0, 1)))
+    return Aligner(
+        scorers=[LengthScorer()],
+        skip_cost=-math.log(0.0099) + 4.0,
+        beads=((1, 1), (2, 1), (1, 2), (2, 2), (1, 0), (0, 1)),
+    )

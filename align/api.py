@@ -139,14 +139,18 @@ def align_sentences(
         raise ValueError(f"src_lang and tgt_lang must be en and ru, one each (got {src_lang!r}, {tgt_lang!r})")
     if isinstance(lexicon, str):
         if lexicon != "auto":
-            raise ValueError(f"lexicon must be 'auto', a Lexicon or None (got {lexicon!r}); read a file with Lexicon.read")
+            raise ValueError(
+                f"lexicon must be 'auto', a Lexicon or None (got {lexicon!r}); read a file with Lexicon.read"
+            )
         from .lexicon import realign
 
         _, beads, _ = realign(src, tgt, src_lang, tgt_lang, dictionary=dictionary, translated_source=translated_source)
         return beads
     from .aligner import align
 
-    return align(src, tgt, src_lang, tgt_lang, dictionary=dictionary, translated_source=translated_source, lexicon=lexicon)
+    return align(
+        src, tgt, src_lang, tgt_lang, dictionary=dictionary, translated_source=translated_source, lexicon=lexicon
+    )
 
 
 def checked_decoding_length(value: int | None) -> int | None:
@@ -197,7 +201,11 @@ class Translator:
 
         package = find_package(source, target, Path(store) if store is not None else None)
         settings = DecodingSettings(max_decoding_length=checked_decoding_length(max_decoding_length))
-        return cls(ArgosTranslator(package, settings, cache=TranslationCache() if cache else None, device=select_device(device)))
+        return cls(
+            ArgosTranslator(
+                package, settings, cache=TranslationCache() if cache else None, device=select_device(device)
+            )
+        )
 
     @property
     def source(self) -> str:
@@ -307,7 +315,9 @@ def build(
         license=license,
         filters=dict(filters) if filters else None,
     )
-    execution = Execution(executor=executor, workers=workers, ray_address=ray_address, device=device, shard_documents=shard_size)
+    execution = Execution(
+        executor=executor, workers=workers, ray_address=ray_address, device=device, shard_documents=shard_size
+    )
     return run_build(
         Path(input),
         output if isinstance(output, str) else Path(output),

@@ -15,11 +15,15 @@ import traceback
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from . import __version__, progress
 from .budget import DEFAULT_DOCUMENT_SECONDS
 from .errors import AlignError
 from .names import printable_name, single_line
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without loading the pipeline
+    from .lexicon import Lexicon
 
 EXIT_FAILURE = 1
 
@@ -78,10 +82,7 @@ def read_text(name: str) -> str:
 def read_bytes(name: str) -> bytes:
     """A whole input file (``-``: stdin) as bytes, with one-line errors."""
     try:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            data = Path(name).read_bytes()
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except IsADirectoryError:
         raise CliError(f"{printable_name(name)}: is a folder, not a file") from None
     except FileNotFoundError:
@@ -119,7 +120,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from . import detect
 
     lines = read_lines(args.file)
-    output = []
+    output: list[str] = []
     for begin in range(0, len(lines), 4096):  # bounded memory, and each batch is scored in parallel
         output.extend(json.dumps(d.as_dict(), ensure_ascii=False) for d in detect(lines[begin : begin + 4096]))
     write_lines(output)
@@ -143,7 +144,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     package = find_package(args.source, args.target)
     todo = list(dict.fromkeys(line for line in lines if line.strip()))
     show = progress.wanted()  # no bar wanted: tqdm is not even imported (a tenth of a second)
-    with progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", show) if show else nullcontext() as bar:
+    with (
+        progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", show)
+        if show
+        else nullcontext() as bar
+    ):
         translator = ArgosTranslator(
             package,
             DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
@@ -180,15 +185,21 @@ def cmd_pair(args: argparse.Namespace) -> int:
         read_text(args.dict)  # one-line errors for a missing or unreadable file
         dictionary = Dictionary.read(args.dict)
     translated = machine_translation(source, args) if source and target else None
-    lexicon = "auto" if args.lexicon == "auto" else pair_lexicon(args.lexicon)
+    lexicon: Lexicon | Literal["auto"] | None = "auto" if args.lexicon == "auto" else pair_lexicon(args.lexicon)
     beads = align_sentences(
-        source, target, args.src_lang, args.tgt_lang, lexicon=lexicon, dictionary=dictionary, translated_source=translated
+        source,
+        target,
+        args.src_lang,
+        args.tgt_lang,
+        lexicon=lexicon,
+        dictionary=dictionary,
+        translated_source=translated,
     )
     write_lines([bead.vecalign() for bead in beads])
     return 0
 
 
-def pair_lexicon(name: str):
+def pair_lexicon(name: str) -> Lexicon | None:
     """``--lexicon``: ``off`` (none) or a lexicon file, with a one-line error for a bad one."""
     if name == "off":
         return None
@@ -244,7 +255,10 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"DAMAGED\t{printable_name(problem)}")
     if problems:
-        print(f"align: error: {len(problems)} package(s) in {store_root()} DAMAGED, not used (listed above)", file=sys.stderr)
+        print(
+            f"align: error: {len(problems)} package(s) in {store_root()} DAMAGED, not used (listed above)",
+            file=sys.stderr,
+        )
     if not packages and not problems:
         print(
             f"no packages in {store_root()}: get them with `python -m align models fetch` (needs internet), "
@@ -277,7 +291,11 @@ def cmd_models_make_test_package(args: argparse.Namespace) -> int:
     from .models import TestModelShape, make_test_package
 
     shape = TestModelShape(
-        layers=args.layers, width=args.width, heads=args.heads, ffn=args.ffn, vocab=args.vocab,
+        layers=args.layers,
+        width=args.width,
+        heads=args.heads,
+        ffn=args.ffn,
+        vocab=args.vocab,
         quantization=args.quantization,
     )
     archive = make_test_package(args.source, args.target, Path(args.out), Path(args.corpus), shape)
@@ -348,7 +366,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for line in differences:
             print(line)
         if differences:
-            print(f"align: a rebuild from {printable_name(args.rebuild)} differs from {printable_name(args.folder)}", file=sys.stderr)
+            print(
+                f"align: a rebuild from {printable_name(args.rebuild)} differs from {printable_name(args.folder)}",
+                file=sys.stderr,
+            )
             return EXIT_FAILURE
         print(f"{printable_name(args.folder)}: a rebuild from {printable_name(args.rebuild)} is byte-identical")
     return 0
@@ -370,7 +391,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"default); give --output FILE to write this one beside it"
         )
     with output_lock(folder):  # a build swapping this corpus out meanwhile would lose the report
-        path = write_report(folder, manifest, output=Path(args.output) if args.output else None, detail_documents=args.documents)
+        path = write_report(
+            folder, manifest, output=Path(args.output) if args.output else None, detail_documents=args.documents
+        )
     print(f"wrote {printable_name(str(path))} ({path.stat().st_size:,} bytes)")
     if path == folder / REPORT and REPORT not in manifest["outputs"]:
         print(f"align: note: {REPORT} is not in manifest.json, so verify lists it as unexpected", file=sys.stderr)
@@ -427,7 +450,11 @@ class KeepLines(argparse.HelpFormatter):
         lines = []
         for line in text.splitlines():
             lead = indent + " " * (len(line) - len(line.lstrip()))
-            lines.append(textwrap.fill(line.strip(), width, initial_indent=lead, subsequent_indent=lead + "    ") if line.strip() else "")
+            lines.append(
+                textwrap.fill(line.strip(), width, initial_indent=lead, subsequent_indent=lead + "    ")
+                if line.strip()
+                else ""
+            )
         return "\n".join(lines)
 
 
@@ -455,7 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     detect = commands.add_parser(
-        "detect", help="language of each line and its Russian/English spans (JSON lines)",
+        "detect",
+        help="language of each line and its Russian/English spans (JSON lines)",
         description="Read one text per line; print one JSON object per line: "
         '{"lang", "mixed", "spans": [{"start", "end", "lang"}]}. Offsets are code points into the '
         "line; lang is en, ru, other (another Cyrillic-script language) or und.",
@@ -464,7 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect.set_defaults(run=cmd_detect)
 
     sentences = commands.add_parser(
-        "sentences", help="split text into sentences, one per line",
+        "sentences",
+        help="split text into sentences, one per line",
         description="Read text whose paragraphs are separated by blank lines (lines inside a "
         "paragraph are joined); print one sentence per line.",
     )
@@ -473,23 +502,30 @@ def build_parser() -> argparse.ArgumentParser:
     sentences.set_defaults(run=cmd_sentences)
 
     translate = commands.add_parser(
-        "translate", help="translate one sentence per line with an installed Argos package",
+        "translate",
+        help="translate one sentence per line with an installed Argos package",
         description="Translate each line (one sentence per line) offline; print the same number of "
         "lines. Empty lines stay empty. Results are cached in ALIGN_CACHE.",
     )
     translate.add_argument("--from", dest="source", choices=LANGS, required=True, help="source language")
     translate.add_argument("--to", dest="target", choices=LANGS, required=True, help="target language")
     translate.add_argument(
-        "--max-decoding-length", type=positive_int, metavar="N",
+        "--max-decoding-length",
+        type=positive_int,
+        metavar="N",
         help="cap on output tokens per sentence (a random-weight test model never stops by itself)",
     )
     translate.add_argument("--no-cache", action="store_true", help="do not read or write the translation cache")
     translate.add_argument(
-        "--device", choices=("auto", "cpu", "cuda"), default="auto",
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
         help="CTranslate2 device (default auto: CUDA when a GPU is visible, else the CPU)",
     )
     translate.add_argument(
-        "--no-keep-foreign", dest="keep_foreign", action="store_false",
+        "--no-keep-foreign",
+        dest="keep_foreign",
+        action="store_false",
         help="translate everything; by default spans in another language (a Russian quote in English, "
         "an English name in Russian) and URLs are kept verbatim",
     )
@@ -497,7 +533,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate.set_defaults(run=cmd_translate)
 
     pair = commands.add_parser(
-        "pair", help="align two sentence-per-line files; print vecalign-format beads",
+        "pair",
+        help="align two sentence-per-line files; print vecalign-format beads",
         description="Align SRC and TGT (one sentence per line) with 1-1, 1-2, 2-1, 2-2, 1-0 and 0-1 "
         "beads; print one bead per line as [i,j]:[k]:score (0-based indices; score in [0, 1], 0 for "
         "unaligned sentences). Scores sentence length, numbers, names and cognates (through "
@@ -508,12 +545,16 @@ def build_parser() -> argparse.ArgumentParser:
     pair.add_argument("--tgt-lang", choices=LANGS, default="ru", help="language of TGT (default ru)")
     pair.add_argument("--dict", metavar="FILE", help="bilingual word list, one 'english<TAB>russian' per line")
     pair.add_argument(
-        "--mt", choices=("auto", "on", "off"), default="auto",
+        "--mt",
+        choices=("auto", "on", "off"),
+        default="auto",
         help="score with machine translation of SRC: auto (default) when a real model is installed, "
         "on (any installed model, test models included), off",
     )
     pair.add_argument(
-        "--lexicon", default="auto", metavar="auto|off|FILE",
+        "--lexicon",
+        default="auto",
+        metavar="auto|off|FILE",
         help="word-translation lexicon: auto (default) aligns once, learns a lexicon from the confident "
         "1-1 beads and aligns again with it; off; or a file of 'english<TAB>russian[<TAB>weight]' lines",
     )
@@ -523,14 +564,16 @@ def build_parser() -> argparse.ArgumentParser:
     pair.set_defaults(run=cmd_pair)
 
     models = commands.add_parser(
-        "models", help="manage the local model store",
+        "models",
+        help="manage the local model store",
         description="Manage Argos translation packages in the store: ALIGN_MODELS if set, else "
         "$ALIGN_CACHE/models, i.e. ~/.cache/align/models when ALIGN_CACHE is unset. Every package's "
         "files are recorded when it is installed and checked before each use.",
     )
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     listing = model_commands.add_parser(
-        "list", help="list packages in the store, checking every file",
+        "list",
+        help="list packages in the store, checking every file",
         description="Print one line per usable package (name, version, sha256, origin) and one "
         "'DAMAGED' line per unusable entry with the reason (a file changed, missing or added since it "
         "was recorded, bad metadata, a broken archive). A folder put into the store by hand is "
@@ -539,7 +582,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(run=cmd_models_list)
     install = model_commands.add_parser(
-        "install", help="check a package (.argosmodel archive or unpacked folder) and add it to the store",
+        "install",
+        help="check a package (.argosmodel archive or unpacked folder) and add it to the store",
         description="Refuses absolute paths, '..', links, missing metadata.json or model, metadata "
         "that is not a plain translate package (unknown or equal language codes, a version that is "
         "not a plain name), a file or folder name whose xx_yy direction contradicts the metadata, "
@@ -550,25 +594,30 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("path", metavar="PATH", help="an .argosmodel file or an unpacked package folder")
     install.set_defaults(run=cmd_models_install)
     fetch = model_commands.add_parser(
-        "fetch", help="download the packages pinned in models.lock (needs internet)",
+        "fetch",
+        help="download the packages pinned in models.lock (needs internet)",
         description="Download every package in the lock file, verify its sha256 (recorded on first "
         "use when none is pinned) and put it into the store. If the lock file cannot be written, "
         "what was resolved is written to $ALIGN_CACHE/models.lock instead, and said so.",
     )
     fetch.add_argument(
-        "--lock", metavar="FILE",
+        "--lock",
+        metavar="FILE",
         help="the lock file to read and update (default: models.lock shipped inside the align package)",
     )
     fetch.set_defaults(run=cmd_models_fetch)
     test_package = model_commands.add_parser(
-        "make-test-package", help="build a small random-weight package for tests and dry runs",
+        "make-test-package",
+        help="build a small random-weight package for tests and dry runs",
         description="Build an Argos-format package: a sentencepiece model trained on CORPUS's .txt "
         "files and a CTranslate2 transformer with deterministic random weights. Its translations "
         "are meaningless and it is marked as a test model everywhere it is used.",
     )
     test_package.add_argument("--from", dest="source", choices=LANGS, required=True)
     test_package.add_argument("--to", dest="target", choices=LANGS, required=True)
-    test_package.add_argument("--corpus", default="seeds", help="folder of .txt files to train the tokenizer on (default seeds)")
+    test_package.add_argument(
+        "--corpus", default="seeds", help="folder of .txt files to train the tokenizer on (default seeds)"
+    )
     test_package.add_argument("--layers", type=positive_int, default=2)
     test_package.add_argument("--width", type=positive_int, default=64)
     test_package.add_argument("--heads", type=positive_int, default=4)
@@ -576,7 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
     test_package.add_argument("--vocab", type=positive_int, default=800)
     test_package.add_argument("--quantization", choices=("int8", "int16", "float16"), default=None)
     test_package.add_argument(
-        "out", metavar="OUT",
+        "out",
+        metavar="OUT",
         help="output folder, or a file name ending in .argosmodel; an existing file is replaced only "
         "if it is itself a test package",
     )
@@ -585,71 +635,97 @@ def build_parser() -> argparse.ArgumentParser:
     from .filters import FILTERED_FILE, describe_rules
 
     build = commands.add_parser(
-        "build", help="run the whole pipeline and publish a corpus",
+        "build",
+        help="run the whole pipeline and publish a corpus",
         description="Ingest, normalise, segment, detect, translate and publish INPUT as a Hugging "
         "Face dataset folder with card, Parquet, JSON Lines, TMX, Moses and manifest.json. "
         "Unreadable or binary inputs are skipped and reported.",
-        epilog=describe_rules(), formatter_class=KeepLines,
+        epilog=describe_rules(),
+        formatter_class=KeepLines,
     )
     build.add_argument("--input", default="seeds", help="folder of input documents (default seeds)")
     build.add_argument("--output", default="corpora/seeds-en-ru", help="corpus folder (default corpora/seeds-en-ru)")
-    build.add_argument("--max-decoding-length", type=positive_int, metavar="N", help="cap on output tokens per sentence")
+    build.add_argument(
+        "--max-decoding-length", type=positive_int, metavar="N", help="cap on output tokens per sentence"
+    )
     build.add_argument("--strict", action="store_true", help="fail when any input file is skipped")
     build.add_argument(
-        "--document-timeout", type=non_negative_float, default=DEFAULT_DOCUMENT_SECONDS, metavar="SECONDS",
+        "--document-timeout",
+        type=non_negative_float,
+        default=DEFAULT_DOCUMENT_SECONDS,
+        metavar="SECONDS",
         help=f"time budget per document (default {DEFAULT_DOCUMENT_SECONDS:g}); a document that takes longer "
         "is skipped with reason 'timeout' in the manifest and the build goes on; 0 means no budget",
     )
     build.add_argument(
-        "--license", default="other", type=license_id, metavar="ID",
+        "--license",
+        default="other",
+        type=license_id,
+        metavar="ID",
         help="licence of the texts, as a Hugging Face licence id (e.g. cc-by-4.0, which government.ru "
         "and kremlin.ru use); default 'other': the card points to a LICENSE file naming the publishers",
     )
     build.add_argument(
-        "--no-cache", action="store_true",
+        "--no-cache",
+        action="store_true",
         help="translate everything anew and reuse no finished shard; do not read or write the cache",
     )
     build.add_argument(
-        "--filter", action="append", type=filter_option, metavar="NAME[=VALUE]",
+        "--filter",
+        action="append",
+        type=filter_option,
+        metavar="NAME[=VALUE]",
         help="set a filter rule (repeatable): NAME=NUMBER sets its threshold, NAME=off turns it off, "
         "NAME alone turns it on at its default; overrides [filters] in INPUT/align.toml. Removed rows "
         f"go to {FILTERED_FILE} with the rule and the reason; the rules and their defaults are listed below",
     )
     build.add_argument(
-        "--executor", choices=("local", "ray"), default="local",
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
         help="who runs the map steps: local (default: a process pool on this machine) or ray (a local "
         "Ray cluster, or the one at --ray-address; needs `make install EXECUTOR=ray`). The published "
         "bytes are the same either way",
     )
     build.add_argument(
-        "--workers", type=positive_int, metavar="N",
+        "--workers",
+        type=positive_int,
+        metavar="N",
         help="worker processes (local) or CPUs of a new local Ray cluster; default: the cores of this machine",
     )
     build.add_argument("--ray-address", metavar="ADDR", help="join the Ray cluster at ADDR (e.g. ray://head:10001)")
     build.add_argument(
-        "--shard-size", type=positive_int, default=64, metavar="N",
+        "--shard-size",
+        type=positive_int,
+        default=64,
+        metavar="N",
         help="documents per shard (default 64; a shard is also cut at 8 MB): the unit of parallel work, "
         "of memory, and of resuming a killed build; it does not change the published bytes",
     )
     build.add_argument(
-        "--device", choices=("auto", "cpu", "cuda"), default="auto",
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
         help="CTranslate2 device (default auto: CUDA when a GPU is visible); recorded in the manifest, "
         "since GPU output need not equal CPU output bit for bit",
     )
     build.add_argument(
-        "--push", metavar="REPO",
+        "--push",
+        metavar="REPO",
         help="after publishing, upload the corpus to the Hugging Face Hub dataset repository REPO "
         "(owner/name), with the token in HF_TOKEN (checked before the build starts); the corpus is "
         "verified first",
     )
     build.add_argument(
-        "--allow-test-model", action="store_true",
+        "--allow-test-model",
+        action="store_true",
         help="let --push upload a corpus built with a random-weight test model (refused otherwise)",
     )
     build.set_defaults(run=cmd_build)
 
     verify = commands.add_parser(
-        "verify", help="check a published corpus against its manifest: file hashes and claims",
+        "verify",
+        help="check a published corpus against its manifest: file hashes and claims",
         description="Re-hash every file against manifest.json, then check what the manifest and the "
         "card claim (rows per split and origin in every format, documents, models and their sha256, "
         "the test-model flag, build settings, licence, rows removed per filter rule) against the files. "
@@ -658,7 +734,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("folder", metavar="DIR")
     verify.add_argument(
-        "--rebuild", metavar="INPUT",
+        "--rebuild",
+        metavar="INPUT",
         help="also rebuild from INPUT with the manifest's settings and the installed models (so it "
         "needs the same models), without the translation cache, into a hidden sibling folder, and "
         "require every file to be byte-identical",
@@ -668,7 +745,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .report import DETAIL_DOCUMENTS
 
     report = commands.add_parser(
-        "report", help="write CORPUS/report.html, a self-contained page to judge the corpus by",
+        "report",
+        help="write CORPUS/report.html, a self-contained page to judge the corpus by",
         description="Read a published corpus and write one HTML file that works offline (inline CSS "
         "and SVG, no script, nothing fetched): rows by split and origin, models (a banner for a test "
         "model), filters, charts of sentence length, length ratio, bead scores, removals and language "
@@ -680,7 +758,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folder", metavar="CORPUS")
     report.add_argument("--output", metavar="FILE", help="write the report here instead of CORPUS/report.html")
     report.add_argument(
-        "--documents", type=document_count, default=DETAIL_DOCUMENTS, metavar="N|all",
+        "--documents",
+        type=document_count,
+        default=DETAIL_DOCUMENTS,
+        metavar="N|all",
         help=f"documents shown in full, with their translation partners (default {DETAIL_DOCUMENTS}); every "
         "document is listed with its counts either way",
     )

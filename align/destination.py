@@ -45,7 +45,9 @@ def is_our_corpus(folder: Path) -> bool:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(manifest, dict) and isinstance(manifest.get("tool"), dict) and manifest["tool"].get("name") == TOOL
+    return (
+        isinstance(manifest, dict) and isinstance(manifest.get("tool"), dict) and manifest["tool"].get("name") == TOOL
+    )
 
 
 def check_output(output: str | os.PathLike, input_dir: Path | None = None) -> Path:
@@ -86,7 +88,9 @@ def staging_siblings(output: Path, kinds: tuple[str, ...] = STAGING_KINDS) -> li
     if not output.parent.is_dir():
         return []
     prefixes = tuple(f".{output.name}.{kind}-" for kind in kinds)
-    return sorted(p for p in output.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir() and not p.is_symlink())
+    return sorted(
+        p for p in output.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir() and not p.is_symlink()
+    )
 
 
 def staging_folder(output: Path, kind: str) -> Path:
@@ -115,7 +119,7 @@ def output_lock(output: Path) -> Iterator[None]:
 
     output = output.resolve()
     name = hashlib.sha256(os.fsencode(output)).hexdigest()[:24]
-    handle = open(lock_folder() / f"{name}.lock", "a+")
+    handle = open(lock_folder() / f"{name}.lock", "a+")  # noqa: SIM115 -- held (and the lock with it) until the caller is done
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -27,8 +27,12 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from signal import SIGTERM
+from typing import TYPE_CHECKING, Any
 
 from .errors import AlignError
+
+if TYPE_CHECKING:  # imported when a pool starts: one worker needs no multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
 EXECUTORS = ("local", "ray")
 
@@ -95,7 +99,7 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
 
     def map(self, function: Callable, tasks: Iterable, in_flight: int | None = None) -> Iterator:
         if self.workers == 1:
@@ -266,7 +270,9 @@ class RayExecutor:
 
     def _init(self) -> None:
         ray = self.ray
-        options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR, ignore_reinit_error=True)
+        options: dict[str, Any] = dict(
+            include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR, ignore_reinit_error=True
+        )
         if self.address:
             options["address"] = self.address
             options["runtime_env"] = {"py_modules": [str(Path(__file__).resolve().parent)], "excludes": ["__pycache__"]}
@@ -279,7 +285,9 @@ class RayExecutor:
                 ray.init(**options)
             except Exception as error:  # ConnectionError, RuntimeError (version mismatch), ValueError, …
                 self._shutdown()
-                raise ExecutorError(f"cannot {'join' if self.address else 'start'} {where}: {join_failure(error)}") from None
+                raise ExecutorError(
+                    f"cannot {'join' if self.address else 'start'} {where}: {join_failure(error)}"
+                ) from None
             except SystemExit as stop:  # SIGTERM while Ray starts: its handler exits; unwind as ours would
                 self._shutdown()
                 if stop.code == SIGTERM and callable(terminate):
@@ -293,7 +301,7 @@ class RayExecutor:
         in one line, so those go to Ray's logger instead, which is quiet unless ``ALIGN_DEBUG``."""
         if os.environ.get("ALIGN_DEBUG"):
             return
-        module = sys.modules.get("ray._private.worker")
+        module: Any = sys.modules.get("ray._private.worker")  # Ray's private API: untyped
         printer = getattr(module, "print_to_stdstream", None)
         if printer is None or getattr(printer, "hushed", False):
             return
@@ -302,8 +310,8 @@ class RayExecutor:
             for line in data.get("lines", []) if isinstance(data, dict) else []:
                 logging.getLogger("ray").info("%s: %s", data.get("pid", "ray"), line)
 
-        to_log.hushed = True
-        to_log.original = printer
+        to_log.hushed = True  # type: ignore[attr-defined]
+        to_log.original = printer  # type: ignore[attr-defined]
         module.print_to_stdstream = to_log
 
     AUTH_VARIABLES = ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")
@@ -362,8 +370,11 @@ class RayExecutor:
             cause = getattr(error, "cause", None)
             return TaskFailed(f"{type(cause).__name__}: {cause}" if cause is not None else one_line(error))
         lost_task = (
-            exceptions.WorkerCrashedError, exceptions.OutOfMemoryError, exceptions.NodeDiedError,
-            exceptions.ObjectLostError, exceptions.TaskCancelledError,
+            exceptions.WorkerCrashedError,
+            exceptions.OutOfMemoryError,
+            exceptions.NodeDiedError,
+            exceptions.ObjectLostError,
+            exceptions.TaskCancelledError,
         )
         if isinstance(error, lost_task):
             return TaskFailed(f"worker died: {type(error).__name__}: {one_line(error)}")
@@ -414,8 +425,8 @@ class RayExecutor:
                 self.ray.shutdown()
             except Exception:
                 pass
-        module = sys.modules.get("ray._private.worker")
-        printer = getattr(module, "print_to_stdstream", None)
+        module: Any = sys.modules.get("ray._private.worker")
+        printer: Any = getattr(module, "print_to_stdstream", None)
         if getattr(printer, "hushed", False):
             module.print_to_stdstream = printer.original
 
@@ -501,7 +512,9 @@ def _auto_address() -> str:
     except Exception:
         found = None
     if not found:
-        raise ExecutorError("--ray-address auto: this machine belongs to no running Ray cluster (`ray start` joins one)")
+        raise ExecutorError(
+            "--ray-address auto: this machine belongs to no running Ray cluster (`ray start` joins one)"
+        )
     return found
 
 
@@ -541,7 +554,8 @@ def keep_signal_handlers():
 
 def join_failure(error: BaseException) -> str:
     """Why ``ray.init`` failed, in one line; Ray's own ConnectionError hides the reason."""
-    chain, seen = [], error
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
     while seen is not None and len(chain) < 8:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
@@ -729,7 +743,9 @@ class RemoteEngine:
         if len(hosts) > 1:  # e.g. int8 on one CPU, another type on another: different bytes
             raise ExecutorError(
                 "Ray nodes would translate differently: "
-                + ", ".join(f"{host} on {device}/{compute_type}" for (device, compute_type), host in sorted(hosts.items()))
+                + ", ".join(
+                    f"{host} on {device}/{compute_type}" for (device, compute_type), host in sorted(hosts.items())
+                )
                 + "; use nodes of one kind"
             )
         self.device, self.compute_type = next(iter(hosts))
@@ -744,7 +760,7 @@ class RemoteEngine:
         busy = {index: 0 for index in range(len(actors))}
         try:
             while chunks or running:
-                for index in sorted(busy, key=busy.get):
+                for index in sorted(busy, key=busy.__getitem__):
                     while chunks and busy[index] < 2:
                         chunk = chunks.popleft()
                         reference = actors[index].translate.remote(

@@ -145,7 +145,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, default: float | bool, about: str, low: float = 0.0, high: float = math.inf, remembers: bool = False):
+def rule(
+    name: str, default: float | bool, about: str, low: float = 0.0, high: float = math.inf, remembers: bool = False
+):
     """Register the decorated function as the rule ``name`` (in definition order)."""
 
     def register(check):
@@ -164,7 +166,12 @@ def too_short(row: Candidate, minimum: int) -> str | None:
     return None
 
 
-@rule("non-text", 0.4, "a side whose share of letters (URLs count as non-letters) is below this: mostly digits, punctuation or URLs", high=1.0)
+@rule(
+    "non-text",
+    0.4,
+    "a side whose share of letters (URLs count as non-letters) is below this: mostly digits, punctuation or URLs",
+    high=1.0,
+)
 def non_text(row: Candidate, minimum: float) -> str | None:
     for side in row.sides():
         share = letter_share(row.text(side))
@@ -189,7 +196,12 @@ def identical(row: Candidate, on: bool) -> str | None:
     return None
 
 
-@rule("length-ratio", 3.0, f"the longer side more than this many times as long as the other, in characters (each side's length plus {RATIO_SMOOTHING}, so short pairs are not judged by a few letters)", low=1.0)
+@rule(
+    "length-ratio",
+    3.0,
+    f"the longer side more than this many times as long as the other, in characters (each side's length plus {RATIO_SMOOTHING}, so short pairs are not judged by a few letters)",
+    low=1.0,
+)
 def length_ratio(row: Candidate, limit: float) -> str | None:
     if not row.both_sides():
         return None
@@ -209,7 +221,11 @@ def low_score(row: Candidate, minimum: float) -> str | None:
     return None
 
 
-@rule("language", True, f"a side detected (align.langid) as another language than it should hold; sides without letters pass, and a Russian side needs {OTHER_MIN_WORDS}+ words to count as another Cyrillic-script language")
+@rule(
+    "language",
+    True,
+    f"a side detected (align.langid) as another language than it should hold; sides without letters pass, and a Russian side needs {OTHER_MIN_WORDS}+ words to count as another Cyrillic-script language",
+)
 def language(row: Candidate, on: bool) -> str | None:
     for side in row.unverified():
         found = row.detected.get(side, "und")
@@ -221,12 +237,19 @@ def language(row: Candidate, on: bool) -> str | None:
     return None
 
 
-@rule("duplicate", True, "the same pair as an earlier row after normalising case, spaces and punctuation", remembers=True)
+@rule(
+    "duplicate", True, "the same pair as an earlier row after normalising case, spaces and punctuation", remembers=True
+)
 def duplicate(row: Candidate, on: bool) -> int:
     return pair_key(row, exact_form)
 
 
-@rule("near-duplicate", True, "the same pair as an earlier row apart from digits, diacritics (ё/е), case, spaces and punctuation", remembers=True)
+@rule(
+    "near-duplicate",
+    True,
+    "the same pair as an earlier row apart from digits, diacritics (ё/е), case, spaces and punctuation",
+    remembers=True,
+)
 def near_duplicate(row: Candidate, on: bool) -> int:
     return pair_key(row, near_form)
 
@@ -319,7 +342,7 @@ def read_config(input_dir: Path) -> dict[str, float | int | bool]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef,import-not-found]
+            import tomli as tomllib
         except ModuleNotFoundError:
             raise FilterSettingError(
                 f"{path}: reading {CONFIG_FILE} needs Python 3.11+ or the tomli package on Python 3.10; "
@@ -439,10 +462,12 @@ def card_lines(settings: Mapping[str, float | int | bool], removed: Mapping[str,
     lines = [
         CARD_HEADING,
         "",
-        (f"Rows made: {before}; removed by the filters below: {total}; published: {before - total}. "
-        f"Every removed row is in `{FILTERED_FILE}` with the `rule` that removed it and the `reason`. "
-        "Rules run in this order and the first that objects removes the row; duplicates keep the first "
-        "row in publication order. Rows of a test model are judged on their source side only."),
+        (
+            f"Rows made: {before}; removed by the filters below: {total}; published: {before - total}. "
+            f"Every removed row is in `{FILTERED_FILE}` with the `rule` that removed it and the `reason`. "
+            "Rules run in this order and the first that objects removes the row; duplicates keep the first "
+            "row in publication order. Rows of a test model are judged on their source side only."
+        ),
         "",
         "| rule | setting | removed | removes |",
         "| --- | --- | --- | --- |",

@@ -61,6 +61,7 @@ EXTRACT_SECONDS = 60.0
 SNIFF_CHARS = 8192
 BOILERPLATE = "html-boilerplate"
 
+
 class ExtractionFailed(Exception):
     """A page that cannot be turned into text; ``reason`` is one short phrase for the manifest."""
 
@@ -81,7 +82,9 @@ class Extracted:
 # -------------------------------------------------------------------------------------- sniffing
 
 
-STRONG_START = re.compile(r"\A(?:\ufeff|\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+STRONG_START = re.compile(
+    r"\A(?:\ufeff|\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 STRONG_TAG = re.compile(r"<(?:html|head|body)\b[^<>]*>|<meta\s+(?:charset|http-equiv|name|property)\b", re.IGNORECASE)
 KNOWN_TAG = re.compile(
     r"<(/?)(p|div|span|a|br|hr|table|tr|td|th|ul|ol|li|h[1-6]|b|i|em|strong|font|img|form|input|"
@@ -121,6 +124,7 @@ def sniff_html(data: bytes, name: str | None = None) -> bool:
 
 META_CHARSET = re.compile(rb"<meta\b[^<>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 CONTENT_TYPE_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+# fmt: off
 LABELS = {
     # WHATWG Encoding Standard: browsers read these labels as windows-1252, and so do we.
     "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
@@ -130,6 +134,7 @@ LABELS = {
     "koi8-ru": "koi8_u", "x-mac-cyrillic": "mac_cyrillic", "x-mac-ukrainian": "mac_cyrillic",
     "ibm866": "cp866", "cp866": "cp866", "866": "cp866", "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
 }
+# fmt: on
 
 
 def codec_name(label: str | None) -> str | None:
@@ -258,7 +263,26 @@ def main_text(tree, url: str | None = None) -> str:
     return render(body) if body is not None else ""
 
 
-RENDER_BLOCKS = {"body", "doc", "main", "div", "p", "head", "list", "item", "quote", "table", "row", "cell", "code", "pre", "note", "fw", "lg", "l"}
+RENDER_BLOCKS = {
+    "body",
+    "doc",
+    "main",
+    "div",
+    "p",
+    "head",
+    "list",
+    "item",
+    "quote",
+    "table",
+    "row",
+    "cell",
+    "code",
+    "pre",
+    "note",
+    "fw",
+    "lg",
+    "l",
+}
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -316,7 +340,14 @@ def page_metadata(tree, url: str | None = None, captured: str | None = None, tex
         metadata["title"] = title
     if date := _date(tree, url, captured, text):
         metadata["date"] = date
-    canonical = next((link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")), None)
+    canonical = next(
+        (
+            link.get("href")
+            for link in tree.iter("link")
+            if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")
+        ),
+        None,
+    )
     if address := _absolute(canonical or meta.get("og:url"), url):
         metadata["url"] = address
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or meta.get("content-language")
@@ -392,10 +423,12 @@ def _date(tree, url: str | None, captured: str | None, text: str = "") -> str | 
     return None
 
 
+# fmt: off
 MONTH_NUMBERS = {
     **{name: number for number, name in enumerate("january february march april may june july august september october november december".split(), 1)},
     **{name: number for number, name in enumerate("января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1)},
 }
+# fmt: on
 NUMERIC_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})")
 WORD_DATE = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})|([^\W\d_]+)\s+(\d{1,2}),?\s+(\d{4})")
 DATE_LINE_REST = re.compile(r"[\s,]*(?:г\.?|года)?[\s,]*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$", re.IGNORECASE)
@@ -445,14 +478,29 @@ def _absolute(href: str | None, base: str | None) -> str | None:
 # ------------------------------------------------------------------------------- what was dropped
 
 
-INVISIBLE_ELEMENTS = {"head", "script", "style", "noscript", "template", "title", "textarea", "select", "svg", "math", "iframe", "object"}
+INVISIBLE_ELEMENTS = {
+    "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "title",
+    "textarea",
+    "select",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+}
 HEAD_ELEMENTS = {"title", "meta", "link", "script", "style", "base", "noscript", "template", "object"}
+# fmt: off
 TEXT_BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "center", "dd", "details", "dialog",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
     "header", "hr", "html", "label", "legend", "li", "main", "menu", "nav", "ol", "option", "p", "pre", "section",
     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
+# fmt: on
 NOT_KEY = re.compile(r"[\s\u00ad\u200b-\u200f\u2028-\u202f\u2060\ufeff]+")
 WORD_CHAR = re.compile(r"\w")
 ANCHOR_CHARS = 20
@@ -641,7 +689,10 @@ def _removal(visible: _VisibleText, start: int, end: int) -> Removal:
     return Removal(source_start, source_end, BOILERPLATE, " ".join("".join(texts).split()))
 
 
-INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)\b[^<>]*>", re.IGNORECASE)
+INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)\b[^<>]*>",
+    re.IGNORECASE,
+)
 
 
 def _separates(gap: str) -> bool:

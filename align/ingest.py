@@ -20,10 +20,10 @@ import re
 import stat
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import AnyStr
+from typing import Any, AnyStr
 
 from charset_normalizer import from_bytes
 
@@ -43,7 +43,7 @@ MIN_UTF16_BYTES = 16
 """Below this, UTF-16 without a byte-order mark is not guessed: any two byte values pass its test."""
 
 BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x7fELF")
-COMPRESSIONS = {
+COMPRESSIONS: dict[str, tuple[re.Pattern[bytes], Callable[..., Any]]] = {
     "gzip": (re.compile(rb"\x1f\x8b\x08"), gzip.open),
     "bz2": (re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)"), bz2.open),
     "xz": (re.compile(rb"\xfd7zXZ\x00"), lzma.open),
@@ -63,7 +63,7 @@ BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark begins with UTF-16'
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-NUL_RUNS = {bytes: re.compile(rb"\x00+"), str: re.compile("\x00+")}
+NUL_RUNS: dict[type, re.Pattern[Any]] = {bytes: re.compile(rb"\x00+"), str: re.compile("\x00+")}
 ESCAPED_BYTES = re.compile("[\udc00-\udcff]+")
 
 
@@ -289,7 +289,8 @@ def _escape_undecodable(error: UnicodeDecodeError) -> tuple[str, int]:
 
 TO_SURROGATE = {byte: 0xDC00 + byte for byte in range(256)}
 BYTE_ESCAPES = [f"\\x{byte:02x}" for byte in range(256)]
-codecs.register_error("align-escape", _escape_undecodable)
+# Registered for decoding only, so the handler is only ever given a UnicodeDecodeError.
+codecs.register_error("align-escape", _escape_undecodable)  # type: ignore[arg-type]
 
 
 def _decode_replacing(data: bytes, codec: str) -> Decoded:

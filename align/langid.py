@@ -58,6 +58,8 @@ NOT_RUSSIAN_SPELLING = re.compile(
 )
 SPELLING_MARKS = frozenset("iъ'’ʼ\u0300")
 """Characters one of which every match of ``NOT_RUSSIAN_SPELLING`` has (a cheap first test)."""
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -260,7 +262,19 @@ class Chunk:
         return CHUNK_LEAN if self.score > 0 else -CHUNK_LEAN
 
 
-CLOSERS = {"«": "»", "„": "“”", "“": "”", '"': '"', "'": "'", "‘": "’", "‚": "‘’", "‹": "›", "(": ")", "[": "]", "{": "}"}
+CLOSERS = {
+    "«": "»",
+    "„": "“”",
+    "“": "”",
+    '"': '"',
+    "'": "'",
+    "‘": "’",
+    "‚": "‘’",
+    "‹": "›",
+    "(": ")",
+    "[": "]",
+    "{": "}",
+}
 """Opening marks and the marks that close them (German-style „…“ as Russian and Bulgarian write)."""
 
 

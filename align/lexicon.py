@@ -51,11 +51,13 @@ from .aligner import (
 )
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# fmt: off
 RUSSIAN_ENDINGS = sorted(
     ["ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ешь", "ете", "ите", "ишь", "ться", "тся", "ать", "ять", "ить", "еть", "уть", "ала", "ило", "али", "ила", "ула", "ой", "ей", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ам", "ям", "ах", "ях", "ов", "ев", "ым", "им", "ют", "ут", "ит", "ат", "ят", "ет", "ть", "ла", "ло", "ли", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й"],
     key=len,
     reverse=True,
 )
+# fmt: on
 ENGLISH_ENDINGS = ("ing", "ed", "es", "s", "e", "ly")
 MIN_STEM = 3
 STEM_LENGTH = 7
@@ -236,7 +238,12 @@ class LexiconScorer(Scorer):
     blocks = False
 
     def __init__(
-        self, lexicon: Lexicon, source: Sequence[str], target: Sequence[str], source_lang: str = "en", weight: float = 3.0
+        self,
+        lexicon: Lexicon,
+        source: Sequence[str],
+        target: Sequence[str],
+        source_lang: str = "en",
+        weight: float = 3.0,
     ):
         self.weight = weight
         self.weights = np.minimum(np.array([w for _, _, w in lexicon.entries], dtype=float) / SURE_LINK, 1.0)
@@ -245,7 +252,9 @@ class LexiconScorer(Scorer):
         for link, (en, ru, _) in enumerate(lexicon.entries):
             english_links.setdefault(en, []).append(link)
             russian_links.setdefault(ru, []).append(link)
-        source_links, target_links = (english_links, russian_links) if source_lang == "en" else (russian_links, english_links)
+        source_links, target_links = (
+            (english_links, russian_links) if source_lang == "en" else (russian_links, english_links)
+        )
         self.source = _LinkedSentences(source, source_links)
         self.target = _LinkedSentences(target, target_links)
 

@@ -236,7 +236,7 @@ def edge_rule(rule: Callable[[Paragraph], str | None]) -> Callable[[Paragraph], 
 def edge_label(paragraph: Paragraph) -> str | None:
     """A short label, or a short line in capitals: a menu, a section name, the site's name."""
     text = paragraph.text
-    return "page-edge-chrome" if is_label(text) or text.isupper() and word_count(text) <= 15 else None
+    return "page-edge-chrome" if is_label(text) or (text.isupper() and word_count(text) <= 15) else None
 
 
 @edge_rule

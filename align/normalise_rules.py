@@ -109,12 +109,7 @@ def is_caption_shaped(text: str) -> bool:
         return False
     if is_label(text, 40):
         return words >= 3 and not OPEN_ENDING.search(text)
-    return (
-        text.endswith(".")
-        and 4 <= words <= 25
-        and not SENTENCE_INSIDE.search(text)
-        and not QUOTES.search(text)
-    )
+    return text.endswith(".") and 4 <= words <= 25 and not SENTENCE_INSIDE.search(text) and not QUOTES.search(text)
 
 
 # ------------------------------------------------------------------------------ page-wide facts
@@ -304,7 +299,9 @@ def line_rule(rule: Callable[[Line, LineContext], str | None]) -> Callable[[Line
     return rule
 
 
-DATE_SPLIT_BEFORE = re.compile(rf"\b(?:{MONTHS}|(?:{MONTH_ABBREVIATIONS})\.?|\d{{1,4}}[–—-]?\d{{0,4}},?)$", re.IGNORECASE)
+DATE_SPLIT_BEFORE = re.compile(
+    rf"\b(?:{MONTHS}|(?:{MONTH_ABBREVIATIONS})\.?|\d{{1,4}}[–—-]?\d{{0,4}},?)$", re.IGNORECASE
+)
 """A line ending in a month or a day: the date it started goes on in the next line."""
 
 
@@ -373,10 +370,7 @@ def rule_repeated_line(line: Line, context: LineContext) -> str | None:
 # ---------------------------------------------------------------------------------- wire datelines
 
 
-AGENCIES = (
-    "Reuters|AP|AFP|TASS|Interfax|RIA Novosti|Xinhua|Bloomberg|"
-    "ТАСС|ИТАР-ТАСС|Интерфакс|РИА Новости|Синьхуа|РБК"
-)
+AGENCIES = "Reuters|AP|AFP|TASS|Interfax|RIA Novosti|Xinhua|Bloomberg|ТАСС|ИТАР-ТАСС|Интерфакс|РИА Новости|Синьхуа|РБК"
 CAPS_WORD = r"[A-ZА-ЯЁ][A-ZА-ЯЁ'’.-]+"
 CAPS_PLACE = rf"{CAPS_WORD}(?: {CAPS_WORD})*"
 DATELINE_DATE = (
@@ -415,6 +409,7 @@ def wire_dateline_length(text: str) -> int:
 # ------------------------------------------------------------------------------------- joining
 
 
+# fmt: off
 FUNCTION_WORDS = frozenset(
     [
         "a", "an", "the", "of", "and", "or", "but", "nor", "to", "in", "on", "for", "with",
@@ -430,6 +425,7 @@ FUNCTION_WORDS = frozenset(
         "был", "была", "были", "будет",
     ]
 )
+# fmt: on
 """Words a sentence does not stop on: articles, prepositions, conjunctions, auxiliaries, possessives."""
 
 
@@ -494,13 +490,12 @@ def continues(previous: str, following: str, width: int | None = None, context: 
         return True  # a list of captions or links is not wrapped prose, however long its lines
     if URL_START.match(following):
         return False
-    if first.islower() or first in ",;)»”–—-" or BROKEN_AT_HYPHEN.search(previous) and first.isalpha():
+    if first.islower() or first in ",;)»”–—-" or (BROKEN_AT_HYPHEN.search(previous) and first.isalpha()):
         return True
     if ends_in_function_word(previous) or name_goes_on(previous, following):
         return True
     if context is not None and (
-        splits_known_pair(previous, following, context)
-        or clause_goes_on_with_name(previous, following, context)
+        splits_known_pair(previous, following, context) or clause_goes_on_with_name(previous, following, context)
     ):
         return True
     # A clause that ends in a first name goes on with the surname.
@@ -752,7 +747,7 @@ CAPTION_REASONS = frozenset({"repeated-caption", "caption-variant"})
 
 def is_gallery_anchor(line: Line) -> bool:
     """A line removed as a caption, or as a later copy of one."""
-    return line.reason in CAPTION_REASONS or line.reason == "repeated-line" and is_caption_shaped(line.text)
+    return line.reason in CAPTION_REASONS or (line.reason == "repeated-line" and is_caption_shaped(line.text))
 
 
 def standalone_label(lines: list[Line], index: int, context: LineContext) -> bool:
@@ -795,4 +790,3 @@ def mark_gallery_captions(lines: list[Line], context: LineContext) -> None:
                         break
                     neighbour.reason = "caption-beside-caption"
                 index += step
-

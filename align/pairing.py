@@ -270,6 +270,7 @@ def _pair_by_content(
         accepted, unknown = _decide(for_english, for_russian, verdicts, confirm is not None)
         if not unknown:
             return [DocumentPair(english[e].doc_id, russian[r].doc_id, "content", round(s, 4)) for e, r, s in accepted]
+        assert confirm is not None  # _decide leaves pairs unknown only when confirming
         asked = sorted(unknown)
         scores = confirm([(english[e].doc_id, russian[r].doc_id) for e, r in asked])
         verdicts.update((pair, score >= MIN_AGREEMENT) for pair, score in zip(asked, scores))
@@ -289,11 +290,12 @@ def _decide(
     """
     accepted, unknown = [], set()
     for e, ranking in enumerate(for_english):
-        mine = _standing(ranking, verdicts, lambda r: (e, r))
+        # _standing calls pair_of before returning, so the loop variables it closes over are current.
+        mine = _standing(ranking, verdicts, lambda r: (e, r))  # noqa: B023
         if not mine:
             continue
         similarity, r = -mine[0][0], mine[0][1]
-        theirs = _standing(for_russian[r], verdicts, lambda other: (other, r))
+        theirs = _standing(for_russian[r], verdicts, lambda other: (other, r))  # noqa: B023
         if not theirs or theirs[0][1] != e or similarity < MIN_CONTENT_SIMILARITY:
             continue
         rivals = [(e, other) for s, other in mine[1:] if -s * MIN_MARGIN > similarity]

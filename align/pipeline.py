@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__, filters, progress, warc
 from .budget import DEFAULT_DOCUMENT_SECONDS
@@ -59,7 +60,6 @@ from .steps import (
     prepare_shard,
 )
 from .translate import (
-    MAX_DECODING_LENGTH,
     ArgosTranslator,
     DecodingSettings,
     TranslationCache,
@@ -77,8 +77,6 @@ class BuildError(AlignError):
 
 class MissingModels(BuildError):
     """Translation packages the build needs are not installed; the build leaves no trace."""
-
-
 
 
 @dataclass(frozen=True)
@@ -174,10 +172,13 @@ def rebuild_matches(corpus: Path, input_dir: Path, execution: Execution = Execut
     with output_lock(corpus):
         scratch = staging_folder(corpus, "rebuild")
         try:
-            rebuilt = Build(input_dir, scratch / corpus.name, settings, execution, False, None, lambda line: None, False).run()
+            rebuilt = Build(
+                input_dir, scratch / corpus.name, settings, execution, False, None, lambda line: None, False
+            ).run()
             mine = json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8"))
             differences = [
-                f"differs: {name}" for name in sorted(set(manifest["outputs"]) | set(mine["outputs"]))
+                f"differs: {name}"
+                for name in sorted(set(manifest["outputs"]) | set(mine["outputs"]))
                 if manifest["outputs"].get(name) != mine["outputs"].get(name)
             ]
             if (rebuilt / MANIFEST).read_bytes() != (corpus / MANIFEST).read_bytes() and not differences:
@@ -282,7 +283,10 @@ class Build:
                         key = shard_key("prepare-partial", key)  # used now, never resumed: a rerun retries
                 if result is not None:
                     summary = shard_summary(result)
-                    tables = {"documents": documents_table(result.documents), "segments": segments_table(result.segments)}
+                    tables = {
+                        "documents": documents_table(result.documents),
+                        "segments": segments_table(result.segments),
+                    }
                     self.work.write("prepare", key, tables, summary)
                 else:
                     summary = self.work.summary("prepare", key)
@@ -296,20 +300,24 @@ class Build:
 
         Returns the shard and whether any input was lost that way.
         """
-        self.report(f"a worker died preparing {task.units[0].source} … {task.units[-1].source}; retrying them one by one")
+        self.report(
+            f"a worker died preparing {task.units[0].source} … {task.units[-1].source}; retrying them one by one"
+        )
         merged, lost = PreparedShard(), False
         singles = [PrepareTask((unit,), task.document_timeout) for unit in task.units]
         for unit, result in zip(task.units, self.executor.map(prepare_shard, singles)):
             if isinstance(result, TaskFailed):
                 lost = True
-                result = PreparedShard(entries=[{"path": unit.source, "status": "skipped", "reason": f"error: {result.reason}"}])
+                result = PreparedShard(
+                    entries=[{"path": unit.source, "status": "skipped", "reason": f"error: {result.reason}"}]
+                )
             merged.entries += result.entries
             merged.documents += result.documents
             merged.segments += result.segments
             merged.profiles += result.profiles
         return merged, lost
 
-    def resumable(self, function, planned: Iterable[tuple[str, object | None]]) -> Iterator[tuple[str, object, object]]:
+    def resumable(self, function, planned: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any, Any]]:
         """``(key, task, result)`` in plan order; finished shards (task ``None``) are not run.
 
         The executor pulls tasks ahead of the results it yields; ``order`` remembers every planned
@@ -355,11 +363,15 @@ class Build:
             self.report(f"skipped {entry['path']}: {entry['reason']}")
         ignored = sum(entry["status"] == "ignored" for shard in shards for entry in shard.entries)
         if ignored:
-            self.report(f"ignored {ignored} archive record(s) that are not pages (images, redirects, duplicates; see the manifest)")
+            self.report(
+                f"ignored {ignored} archive record(s) that are not pages (images, redirects, duplicates; see the manifest)"
+            )
         for shard in shards:
             for entry in shard.entries:
                 if entry.get("repairs"):
-                    self.report(f"repaired {entry['path']}: {entry['repairs']} damaged stretch(es) (see documents.jsonl)")
+                    self.report(
+                        f"repaired {entry['path']}: {entry['repairs']} damaged stretch(es) (see documents.jsonl)"
+                    )
         if self.settings.strict and skipped:
             raise BuildError(f"{len(skipped)} input file(s) skipped and --strict was given")
         if not kept:
@@ -370,7 +382,9 @@ class Build:
         profiles = {p.doc_id: p for shard in shards for p in shard.profiles if kept.get(p.doc_id) == shard.index}
         for shard in shards:
             shard.profiles = []
-        return pair_documents(list(profiles.values()), confirm=lambda candidates: self.confirm(shards, kept, candidates))
+        return pair_documents(
+            list(profiles.values()), confirm=lambda candidates: self.confirm(shards, kept, candidates)
+        )
 
     def confirm(self, shards, kept, candidates) -> list[float]:
         chunks = [tuple(candidates[begin : begin + 64]) for begin in range(0, len(candidates), 64)]
@@ -449,18 +463,27 @@ class Build:
         for pair in sorted(pairs, key=lambda p: position[p.english]):  # input order, as machine rows
             by_shard.setdefault(kept[pair.english], []).append((pair.english, pair.russian))
         identity = {
-            lang: [t.model.as_dict() if t.model else type(t).__name__, getattr(t, "settings", None) and t.settings.cache_key()]
+            lang: [
+                t.model.as_dict() if t.model else type(t).__name__,
+                getattr(t, "settings", None) and t.settings.cache_key(),
+            ]
             for lang, t in translators.items()
         }
         helper = translators.get("en")
         mt_helps = helper is not None and helper.model is not None and not helper.model.test_model
         own = {
-            shard.index: [d for d in shard.doc_ids if kept.get(d) == shard.index and d not in paired] for shard in shards
+            shard.index: [d for d in shard.doc_ids if kept.get(d) == shard.index and d not in paired]
+            for shard in shards
         }
         lexicon_key = shard_key("lexicon", LEXICON_VERSION, [(shards[i].key, by_shard[i]) for i in sorted(by_shard)])
         for shard in shards:
             shard.rows_key = shard_key(
-                "rows", shard.key, by_shard.get(shard.index, []), own[shard.index], identity, mt_helps,
+                "rows",
+                shard.key,
+                by_shard.get(shard.index, []),
+                own[shard.index],
+                identity,
+                mt_helps,
                 lexicon_key if shard.index in by_shard else None,
             )
         pending = [i for i in sorted(by_shard) if not self.work.done("rows", shards[i].rows_key)]
@@ -544,7 +567,7 @@ class Build:
         models = sorted({t.model for t in translators.values() if t.model}, key=lambda m: (m.name, m.sha256))
         name = self.settings.name or self.output.name
         entries = [entry for shard in shards for entry in shard.entries]
-        description = {
+        description: dict[str, Any] = {
             "tool": {"name": TOOL, "version": __version__},
             "settings": asdict(self.settings) | {"name": name},
             "inputs": entries,
@@ -570,7 +593,11 @@ class Build:
         split_keys = {p.russian: p.english for p in pairs}
         with progress.bar(2 * len(shards), "publish", "shard", self.show_progress) as bar:
             result = publish(
-                self.output, info, self.published_documents(shards, kept), self.published_rows(shards, bar), split_keys,
+                self.output,
+                info,
+                self.published_documents(shards, kept),
+                self.published_rows(shards, bar),
+                split_keys,
                 filters.FilterRun(self.settings.filters),
             )
         counts = description["counts"]  # publish counted the rows it wrote and the rows filtered out

@@ -112,7 +112,8 @@ class Pair:
     doc_id: str
     en: str
     ru: str
-    src_lang: str
+    src_lang: str | None
+    """``None`` for aligned human pairs: neither side is known to be the source."""
     origin: str
     model: ModelRef | None
     score: float | None

@@ -464,7 +464,12 @@ def document_sentences(document: dict) -> list[tuple[int, str]]:
     from .segment import segment_document
 
     record = Document(
-        document["doc_id"], document.get("source", ""), None, None, document.get("lang", "und"), document.get("text", "")
+        document["doc_id"],
+        document.get("source", ""),
+        None,
+        None,
+        document.get("lang", "und"),
+        document.get("text", ""),
     )
     return [(segment.index, segment.text) for segment in segment_document(record)]
 
@@ -773,31 +778,38 @@ def _charts(tally: Tally, removals: Counter, filters: Counter) -> list[Chart]:
     removal_bars += [(f"filter: {rule}", count, "filter") for rule, count in by_rule]
     return [
         histogram_chart(
-            "lengths", "Sentence length",
+            "lengths",
+            "Sentence length",
             "Characters per sentence on the English and the Russian side of every published row "
             "(for machine rows one side is the translation).",
-            tally.lengths, "characters",
+            tally.lengths,
+            "characters",
         ),
         histogram_chart(
-            "ratio", "Length ratio",
+            "ratio",
+            "Length ratio",
             "Russian characters divided by English characters, per row, on a log scale; Russian "
             "translations of English run about 10 % longer.",
-            tally.ratios, "ru / en characters",
+            tally.ratios,
+            "ru / en characters",
         ),
         histogram_chart(
-            "scores", "Bead scores",
-            f"Alignment scores of human rows (aligned bitext), 0 to 1; beads under {WEAK_SCORE:g} "
-            "are marked weak.",
-            tally.scores, "score",
+            "scores",
+            "Bead scores",
+            f"Alignment scores of human rows (aligned bitext), 0 to 1; beads under {WEAK_SCORE:g} are marked weak.",
+            tally.scores,
+            "score",
         ),
         category_chart(
-            "removals", "Removals by reason",
+            "removals",
+            "Removals by reason",
             "Lines removed from the pages by normalisation (documents.jsonl) and rows removed by "
             "filters (filtered.jsonl).",
             removal_bars,
         ),
         category_chart(
-            "languages", "Language mix",
+            "languages",
+            "Language mix",
             f"Characters of the source sentences by language span (human rows: the English side); "
             f"{tally.mixed} row(s) mix Russian and English.",
             [(lang, tally.span_chars.get(lang, 0), f"lang-{lang}") for lang in SPAN_LANGS],
@@ -841,7 +853,9 @@ def render(corpus: Corpus) -> Iterator[str]:
                 if item.get("status") == "skipped"
             ).items()
         ),
-        pair_methods=sorted(Counter(str(p.get("method")) for p in corpus.description.get("document_pairs") or []).items()),
+        pair_methods=sorted(
+            Counter(str(p.get("method")) for p in corpus.description.get("document_pairs") or []).items()
+        ),
         settings=sorted((corpus.description.get("settings") or {}).items()),
         filter_rules=_filter_rules(corpus),
         split_totals=_totals(corpus.rows, 0),
@@ -869,7 +883,11 @@ def _totals(rows: Counter, position: int) -> Counter:
 
 
 def write_report(
-    folder: Path, manifest: dict | None = None, *, output: Path | None = None, detail_documents: int | None = DETAIL_DOCUMENTS
+    folder: Path,
+    manifest: dict | None = None,
+    *,
+    output: Path | None = None,
+    detail_documents: int | None = DETAIL_DOCUMENTS,
 ) -> Path:
     """Write ``folder/report.html`` (or ``output``) and return its path.
 

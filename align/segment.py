@@ -286,8 +286,8 @@ def quotation_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-QUOTE = re.compile("[«“„\"]")
-QUOTE_MARK = re.compile("[«»“”„\"]")
+QUOTE = re.compile('[«“„"]')
+QUOTE_MARK = re.compile('[«»“”„"]')
 PAIRS = {"»": "«", "”": "“", "“": "„"}
 
 

@@ -144,7 +144,7 @@ def is_number(token: str) -> bool:
 def starts_with_number(word: str) -> bool:
     """The word after ``No.``/``Vol.``/``ст.`` is its number: digits, or a Roman numeral of two
     letters or more (a lone ``I`` is more often the pronoun)."""
-    return word[:1].isdigit() or len(word) > 1 and bool(ROMAN_NUMERAL.match(word))
+    return word[:1].isdigit() or (len(word) > 1 and bool(ROMAN_NUMERAL.match(word)))
 
 
 def kind_of(word: str, previous: str) -> str | None:
@@ -158,7 +158,7 @@ def kind_of(word: str, previous: str) -> str | None:
     if fused:
         lower, previous = fused.group(1), "0"
     kind = ABBREVIATIONS.get(lower)
-    if lower in AFTER_NUMBER or len(lower) == 1 and _is_cyrillic(lower):
+    if lower in AFTER_NUMBER or (len(lower) == 1 and _is_cyrillic(lower)):
         return FINAL if is_number(previous) else PREFIX
     if kind is not None:
         return kind

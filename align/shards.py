@@ -149,13 +149,9 @@ def segments_table(segments: Iterable[Segment]):
 
 def documents_from(table) -> list[Document]:
     return [
-        Document(**(row | {"removed": [Removal(**removal) for removal in row["removed"]]}))
-        for row in table.to_pylist()
+        Document(**(row | {"removed": [Removal(**removal) for removal in row["removed"]]})) for row in table.to_pylist()
     ]
 
 
 def segments_from(table) -> list[Segment]:
-    return [
-        Segment(**(row | {"spans": tuple(Span(**span) for span in row["spans"])}))
-        for row in table.to_pylist()
-    ]
+    return [Segment(**(row | {"spans": tuple(Span(**span) for span in row["spans"])})) for row in table.to_pylist()]

@@ -88,7 +88,7 @@ def prepare_shard(task: PrepareTask) -> PreparedShard:
     """
     shard = PreparedShard()
     for unit in task.units:
-        entry = {"path": unit.source}
+        entry: dict[str, object] = {"path": unit.source}
         if unit.data is None:
             shard.entries.append(entry | {"status": "ignored" if unit.ignored else "skipped", "reason": unit.skipped})
             continue
@@ -106,13 +106,17 @@ def prepare_shard(task: PrepareTask) -> PreparedShard:
             shard.entries.append({"path": skipped.path, "status": "skipped", "reason": skipped.reason})
             continue
         except OverBudget:
-            shard.entries.append(entry | {"status": "skipped", "reason": "timeout", "budget_seconds": task.document_timeout})
+            shard.entries.append(
+                entry | {"status": "skipped", "reason": "timeout", "budget_seconds": task.document_timeout}
+            )
             continue
         except Exception as error:  # a bug on one page: reported with the page, the build goes on
             shard.entries.append(entry | {"status": "skipped", "reason": f"error: {type(error).__name__}: {error}"})
             continue
         if not any(segment.lang in TARGET for segment in segments):
-            shard.entries.append(entry | {"status": "skipped", "reason": "no English or Russian sentence after normalisation"})
+            shard.entries.append(
+                entry | {"status": "skipped", "reason": "no English or Russian sentence after normalisation"}
+            )
             continue
         if any(kept.doc_id == document.doc_id for kept in shard.documents):
             shard.entries.append(entry | {"status": "skipped", "reason": f"same text as document {document.doc_id}"})
@@ -175,7 +179,12 @@ def align_shard(task: AlignTask) -> list[Pair]:
         english, russian = task.segments[english_id], task.segments[russian_id]
         translated = task.translated.get(english_id) if task.translated else None
         beads = align(
-            [s.text for s in english], [s.text for s in russian], "en", "ru", translated_source=translated, lexicon=task.lexicon
+            [s.text for s in english],
+            [s.text for s in russian],
+            "en",
+            "ru",
+            translated_source=translated,
+            lexicon=task.lexicon,
         )
         for number, bead in enumerate(b for b in beads if b.src and b.tgt):
             en_side = [english[i] for i in bead.src]
@@ -201,7 +210,8 @@ def align_shard(task: AlignTask) -> list[Pair]:
 
 def joined_spans(segments: list[Segment]) -> list[Span]:
     """Spans of segments joined with single spaces, offsets shifted into the joined text."""
-    spans, offset = [], 0
+    spans: list[Span] = []
+    offset = 0
     for segment in segments:
         spans.extend(Span(s.start + offset, s.end + offset, s.lang) for s in segment.spans)
         offset += len(segment.text) + 1
@@ -215,7 +225,9 @@ def kept_spans(segment: Segment) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in segment.spans if s.lang in KEPT_VERBATIM.get(segment.lang, ())]
 
 
-def machine_rows(segments: list[Segment], translations: dict[str, dict[str, str]], models: dict[str, ModelRef]) -> list[Pair]:
+def machine_rows(
+    segments: list[Segment], translations: dict[str, dict[str, str]], models: dict[str, ModelRef]
+) -> list[Pair]:
     """One row per English or Russian sentence with its translation (1-1 beads).
 
     ``translations[lang][text]`` is the translation of a sentence in ``lang``; ``models[lang]`` the

@@ -72,9 +72,14 @@ class DecodingSettings:
 class Translator(Protocol):
     """What the pipeline needs from a translator: a model identity and a batch call."""
 
-    model: ModelRef | None
     from_code: str
     to_code: str
+
+    @property
+    def model(self) -> ModelRef | None:
+        """The package translating (``None`` for a stand-in without one). Read-only here, so a
+        translator whose model is always set (``ModelRef``) satisfies the protocol too."""
+        ...
 
     def translate(self, sentences: Sequence[str]) -> list[str]: ...
 
@@ -92,7 +97,7 @@ def equal_length_batches(tokenized: Sequence[Sequence[str]], max_tokens: int) ->
     by_length: dict[int, list[int]] = {}
     for index, tokens in enumerate(tokenized):
         by_length.setdefault(len(tokens), []).append(index)
-    batches = []
+    batches: list[list[int]] = []
     for length in sorted(by_length):
         group = by_length[length]
         count = -(-len(group) // max(1, max_tokens // max(length, 1)))
@@ -111,6 +116,7 @@ def longest_first(batches: list[list[int]], tokenized: Sequence[Sequence[str]]) 
     """Batches in decreasing estimated cost (source length × (size + fixed cost)), so that workers
     taking jobs from one queue end together: the longest-processing-time-first rule. Ascending
     order would leave the longest sentences for last and one worker idle while the other finishes."""
+
     def cost(batch: list[int]) -> tuple[int, int]:
         return (len(tokenized[batch[0]]) + 1) * (len(batch) + FIXED_STEP_COST), -batch[0]
 
@@ -128,7 +134,9 @@ class TranslationCache:
     """
 
     FILE = "translations-v2.sqlite"
-    SCHEMA = "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, target TEXT NOT NULL, checksum TEXT NOT NULL)"
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, target TEXT NOT NULL, checksum TEXT NOT NULL)"
+    )
     LOOKUP_CHUNK = 500
 
     def __init__(self, path: Path | None = None):

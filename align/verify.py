@@ -118,7 +118,11 @@ def check_claims(folder: Path, manifest: dict) -> list[str]:
         expect(f"{split} rows on the card (table)", claim["origins"], card["rows"].get(split))
         expect(f"{split} rows in {jsonl}", claim["rows"], _line_count(folder / jsonl))
         for lang in ("en", "ru"):
-            expect(f"{split} lines in exports/{split}.{lang}", claim["rows"], _line_count(folder / "exports" / f"{split}.{lang}"))
+            expect(
+                f"{split} lines in exports/{split}.{lang}",
+                claim["rows"],
+                _line_count(folder / "exports" / f"{split}.{lang}"),
+            )
     expect("pairs", counts["pairs"], sum(row_origins.values()))
     expect("human pairs", counts["human_pairs"], row_origins["human"])
     expect("machine pairs", counts["machine_pairs"], row_origins["machine"])
@@ -127,7 +131,9 @@ def check_claims(folder: Path, manifest: dict) -> list[str]:
     if "filters" in manifest:  # corpora built before the filters existed have no such claims
         claimed = manifest["filters"]["removed"]
         found = _filtered_rules(folder / manifest["filters"]["file"])
-        expect(f"rows removed per rule in {manifest['filters']['file']}", claimed, {rule: found[rule] for rule in claimed})
+        expect(
+            f"rows removed per rule in {manifest['filters']['file']}", claimed, {rule: found[rule] for rule in claimed}
+        )
         expect(f"rules named in {manifest['filters']['file']}", sorted(set(found) - set(claimed)), [])
         expect("rows removed per rule on the card", claimed, card["filters"])
         expect("filtered rows", counts["filtered"], sum(found.values()))

@@ -30,7 +30,7 @@ import hashlib
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,11 +128,11 @@ class _ArchiveReader:
         if not self.is_warc:
             yield WarcSkip(self.source, "not a WARC file (no WARC/1.x record at its start)", damaged=True)
             return
-        start = 0
+        start: int | None = 0
         while start is not None:
             start = yield from self._from(start)
 
-    def _from(self, start: int) -> Iterator[WarcPage | WarcSkip]:
+    def _from(self, start: int) -> Generator[WarcPage | WarcSkip, None, int | None]:
         """Records from ``start`` on, until the end (returns ``None``) or damage (returns where to
         look for the next record, after yielding the reason)."""
         from warcio.archiveiterator import ArchiveIterator
@@ -150,7 +150,7 @@ class _ArchiveReader:
             except Exception as error:  # warcio's parse errors, zlib, EOF in headers …
                 if "non-chunked gzip" in str(error) and not self.whole_gzip:
                     self.whole_gzip, self.compressed = True, False
-                    self.stream = gzip.open(self.stream.name, "rb")
+                    self.stream = gzip.open(self.stream.name, "rb")  # noqa: SIM115 -- the reader's stream from now on
                     return 0
                 yield WarcSkip(self._name(iterator.offset), self._unreadable(iterator.offset, error), damaged=True)
                 return self._next_start(iterator.offset)
@@ -190,7 +190,11 @@ class _ArchiveReader:
         if kind == "revisit":
             return WarcSkip(name, "revisit record (the crawler stored the page earlier)")
         if kind != "response":
-            return None if kind in SILENT_TYPES or kind is None else WarcSkip(name, f"{_shown(kind)} record, not a response")
+            return (
+                None
+                if kind in SILENT_TYPES or kind is None
+                else WarcSkip(name, f"{_shown(kind)} record, not a response")
+            )
         headers = record.rec_headers
         if truncated := headers.get_header("WARC-Truncated"):
             return WarcSkip(name, f"truncated by the crawler (WARC-Truncated: {_shown(truncated)})")
@@ -216,7 +220,9 @@ class _ArchiveReader:
             return WarcSkip(name, f"HTML page larger than {html.MAX_HTML_BYTES >> 20} MiB")
         _drain(record.raw_stream)
         if getattr(record.raw_stream, "limit", 0) > 0:
-            return WarcSkip(name, "record shorter than its Content-Length (truncated archive or wrong length)", damaged=True)
+            return WarcSkip(
+                name, "record shorter than its Content-Length (truncated archive or wrong length)", damaged=True
+            )
         checker = record.digest_checker
         if checker is not None and checker.passed is False:
             problem = (checker.problems or ["digest mismatch"])[0]

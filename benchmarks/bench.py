@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# Translation (``align translate`` against raw CTranslate2 and Argos) lives in its own module.
+from .bench_translation import bench_batching, bench_translation
 from .data import OTHER_CYRILLIC, TATOEBA, lines_of, parallel_pairs
 
 REPEATS = 3
@@ -33,12 +35,13 @@ def langid_sentences() -> list[str]:
         for name in OTHER_CYRILLIC.values():
             sentences += lines_of(name)
         return sentences
-    from align.ingest import iter_documents
+    from align.ingest import SkippedInput, iter_documents
     from align.normalise import normalise
     from align.segment import segment_document
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
-    return [s.text for raw in iter_documents(seeds) for s in segment_document(normalise(raw))]
+    raws = (raw for raw in iter_documents(seeds) if not isinstance(raw, SkippedInput))
+    return [s.text for raw in raws for s in segment_document(normalise(raw))]
 
 
 def bench_langid(scratch: Path) -> None:
@@ -77,20 +80,20 @@ def bench_aligner(scratch: Path, size: int = 5000) -> None:
     print(f"\nSentence alignment, {len(english)} × {len(russian)} sentences, whole process (best of {REPEATS})")
     print(f"  ours  pair (lexicon auto: 2 passes) {auto:8.2f} s")
     print(f"  ours  pair --lexicon off            {off:8.2f} s")
-    print(f"  python -c 'import numpy' (floor)    {floor:8.2f} s   ours = {auto / floor:.1f}× / {off / floor:.1f}× the floor")
+    print(
+        f"  python -c 'import numpy' (floor)    {floor:8.2f} s   ours = {auto / floor:.1f}× / {off / floor:.1f}× the floor"
+    )
     hunalign = shutil.which("hunalign")
     if hunalign:
         empty = scratch / "empty.dic"
         empty.write_text("", encoding="utf-8")
         theirs = timed([hunalign, "-utf", str(empty), str(en), str(ru)])
-        print(f"  hunalign (C++), empty dictionary    {theirs:8.2f} s   ours = {auto / theirs:.1f}× / {off / theirs:.1f}× hunalign "
-              "(target ≤ 3×)")
+        print(
+            f"  hunalign (C++), empty dictionary    {theirs:8.2f} s   ours = {auto / theirs:.1f}× / {off / theirs:.1f}× hunalign "
+            "(target ≤ 3×)"
+        )
     else:
         print("  hunalign: not installed here; issue #18 measured it at 0.31 s on this input (target: ours ≤ 3×)")
-
-
-# Translation (``align translate`` against raw CTranslate2 and Argos) lives in its own module.
-from .bench_translation import bench_batching, bench_translation
 
 
 def main() -> None:

@@ -55,8 +55,18 @@ def corpus(size: int) -> Path:
     generate_crawl(crawl, *plan.arguments())
     cache = WORK / f"cache-{size}"
     env = {**os.environ, "ALIGN_MODELS": str(test_models()), "ALIGN_CACHE": str(cache), "ALIGN_PROGRESS": "0"}
-    command = [sys.executable, "-m", "align", "build", "--input", str(crawl), "--output", str(output),
-               "--max-decoding-length", str(DECODING_CAP)]
+    command = [
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(crawl),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        str(DECODING_CAP),
+    ]
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     print(f"  built {output.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s", flush=True)
@@ -115,8 +125,12 @@ def placement(folder: Path, inputs: Path) -> tuple[int, int]:
 def timed_report(folder: Path, output: Path) -> tuple[float, int]:
     """Seconds and peak resident memory (KiB) of one ``python -m align report`` process."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "align", "report", str(folder), "--output", str(output)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "align", "report", str(folder), "--output", str(output)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -127,8 +141,12 @@ def timed_report(folder: Path, output: Path) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_report", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated sentence counts (default 10000)")
-    parser.add_argument("--placement", nargs=2, metavar=("CORPUS", "INPUT"),
-                        help="only measure where the report places a built corpus's removals, against its input folder")
+    parser.add_argument(
+        "--placement",
+        nargs=2,
+        metavar=("CORPUS", "INPUT"),
+        help="only measure where the report places a built corpus's removals, against its input folder",
+    )
     args = parser.parse_args(argv)
     if args.placement:
         right, total = placement(Path(args.placement[0]), Path(args.placement[1]))
@@ -146,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         timed_report(folder, second)
         if first.read_bytes() != second.read_bytes():
             raise SystemExit(f"two reports of {folder} differ")
-        print(f"{size:>10} {counts['pairs']:>8} {counts['documents']:>6} {data:>8.1f} {seconds:>8.1f} "
-              f"{peak / 1024:>8.0f} {first.stat().st_size / 2**20:>10.2f}")
+        print(
+            f"{size:>10} {counts['pairs']:>8} {counts['documents']:>6} {data:>8.1f} {seconds:>8.1f} "
+            f"{peak / 1024:>8.0f} {first.stat().st_size / 2**20:>10.2f}"
+        )
         second.unlink()
         right, total = placement(folder, WORK / f"crawl-{size}")
         print(f"{'':>10} removals shown between the right paragraphs: {right} of {total}")

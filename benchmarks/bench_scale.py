@@ -90,8 +90,15 @@ class CrawlPlan:
         return self.english + self.russian
 
     def arguments(self) -> tuple:
-        return (self.english, self.russian, self.bilingual_by_url, self.bilingual_by_content,
-                self.sentences, self.short_share, self.seed)
+        return (
+            self.english,
+            self.russian,
+            self.bilingual_by_url,
+            self.bilingual_by_content,
+            self.sentences,
+            self.short_share,
+            self.seed,
+        )
 
 
 def generator_digest() -> str:
@@ -102,8 +109,13 @@ def generator_digest() -> str:
 def requested(size: int) -> dict:
     """What a crawl of ``size`` sentences is asked to be; a stored crawl is reused when equal."""
     return {
-        "size": size, "seed": SEED, "news_sentences": list(NEWS_SENTENCES), "short_share": SHORT_SHARE,
-        "by_url_share": BY_URL_SHARE, "by_content_share": BY_CONTENT_SHARE, "tolerance": SIZE_TOLERANCE,
+        "size": size,
+        "seed": SEED,
+        "news_sentences": list(NEWS_SENTENCES),
+        "short_share": SHORT_SHARE,
+        "by_url_share": BY_URL_SHARE,
+        "by_content_share": BY_CONTENT_SHARE,
+        "tolerance": SIZE_TOLERANCE,
         "generator": generator_digest(),
     }
 
@@ -119,7 +131,7 @@ def plan_crawl(size: int) -> tuple[CrawlPlan, int]:
     guess from the mean page length, corrected by counting dry runs of the generator."""
     mean = (1 - SHORT_SHARE * (1 - BY_URL_SHARE)) * sum(NEWS_SENTENCES) / 2 + SHORT_SHARE * (1 - BY_URL_SHARE) * 15
     plan = CrawlPlan.for_pages(round(size / mean))
-    best = None
+    best: tuple[CrawlPlan, int] | None = None
     for _ in range(6):
         counted = count_sentences(plan)
         if best is None or abs(counted - size) < abs(best[1] - size):
@@ -127,6 +139,7 @@ def plan_crawl(size: int) -> tuple[CrawlPlan, int]:
         if abs(counted - size) <= SIZE_TOLERANCE * size:
             break
         plan = CrawlPlan.for_pages(round(plan.pages * size / counted))
+    assert best is not None  # the first round sets it
     return best
 
 
@@ -159,8 +172,11 @@ def crawl(size: int) -> dict:
         "bytes": sum(path.stat().st_size for path in folder.iterdir()),
     }
     record_path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    print(f"  generated {folder.relative_to(ROOT)}: {plan.pages} pages, {truth.sentences} sentences "
-          f"in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"  generated {folder.relative_to(ROOT)}: {plan.pages} pages, {truth.sentences} sentences "
+        f"in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     return record
 
 
@@ -198,7 +214,7 @@ def _memory(pid: int) -> tuple[int, int] | None:
             text = status.read()
     except OSError:
         return None
-    found = dict(re.findall(rb"^(VmRSS|VmHWM):\s+(\d+) kB", text, re.MULTILINE))
+    found: dict[bytes, bytes] = dict(re.findall(rb"^(VmRSS|VmHWM):\s+(\d+) kB", text, re.MULTILINE))
     if b"VmRSS" not in found:
         return None  # a zombie
     return int(found[b"VmRSS"]), int(found.get(b"VmHWM", found[b"VmRSS"]))
@@ -369,15 +385,26 @@ def build_once(size: int, record: dict, workers: int | None, keep: bool) -> Run:
         shutil.rmtree(stale, ignore_errors=True)
     cache.mkdir(parents=True)
     env = {**os.environ, "ALIGN_CACHE": str(cache), "ALIGN_MODELS": str(MODELS), "ALIGN_PROGRESS": "1"}
-    command = [sys.executable, "-m", "align", "build", "--input", str(crawl_dir), "--output", str(output),
-               "--max-decoding-length", str(DECODING_CAP)]
+    command = [
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(crawl_dir),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        str(DECODING_CAP),
+    ]
     if workers:
         command += ["--workers", str(workers)]
     run = Run(size, record["sentences"], record["pages"])
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     sampler, reader = Sampler(process.pid, started), StderrReader(process.stderr, started)
     sampler.start()
     reader.start()
@@ -395,6 +422,7 @@ def build_once(size: int, record: dict, workers: int | None, keep: bool) -> Run:
     sampler.stopped.set()
     sampler.join()
     reader.join()
+    assert process.stderr is not None  # stderr=PIPE
     process.stderr.close()
     run.memory = sampler.peaks
     run.maxrss_kb = usage.ru_maxrss
@@ -406,7 +434,11 @@ def build_once(size: int, record: dict, workers: int | None, keep: bool) -> Run:
     if run.ok:
         counts = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["counts"]
         run.documents, run.pairs, run.human, run.skipped = (
-            counts["documents"], counts["pairs"], counts["human_pairs"], counts["skipped"])
+            counts["documents"],
+            counts["pairs"],
+            counts["human_pairs"],
+            counts["skipped"],
+        )
     if not keep:
         shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
@@ -424,8 +456,10 @@ def report(runs: list[Run], baseline: Run | None) -> bool:
     """The table and the target lines; whether every target that could be checked passed."""
     against = f"ratios against the {baseline.size:,}-sentence run" if baseline else f"no {BASELINE:,}-sentence baseline"
     print(f"\nWhole build, cold (fresh ALIGN_CACHE), test packages, --max-decoding-length {DECODING_CAP}; {against}")
-    header = (f"{'size':>10} {'sentences':>10} {'docs':>7} {'pairs':>9} {'human':>8} {'wall s':>8} {'sent/s':>7} "
-              f"{'cpu s':>8} {'tree MB':>8} {'largest MB':>10} {'driver MB':>9} {'procs':>5} {'time ×':>7} {'RSS ×':>6}")
+    header = (
+        f"{'size':>10} {'sentences':>10} {'docs':>7} {'pairs':>9} {'human':>8} {'wall s':>8} {'sent/s':>7} "
+        f"{'cpu s':>8} {'tree MB':>8} {'largest MB':>10} {'driver MB':>9} {'procs':>5} {'time ×':>7} {'RSS ×':>6}"
+    )
     print(header)
     print("-" * len(header))
     for run in runs:
@@ -435,9 +469,11 @@ def report(runs: list[Run], baseline: Run | None) -> bool:
         ratios = ""
         if baseline and baseline.ok:
             ratios = f"{run.seconds / baseline.seconds:>6.2f}x {run.memory.tree_kb / baseline.memory.tree_kb:>5.2f}x"
-        print(f"{run.size:>10,} {run.sentences:>10,} {run.documents:>7,} {run.pairs:>9,} {run.human:>8,} "
-              f"{run.seconds:>8.1f} {run.sentences / run.seconds:>7.0f} {run.cpu:>8.1f} {mb(run.memory.tree_kb):>8.0f} "
-              f"{mb(run.largest_kb):>10.0f} {mb(run.memory.driver_kb):>9.0f} {run.memory.processes:>5} {ratios}")
+        print(
+            f"{run.size:>10,} {run.sentences:>10,} {run.documents:>7,} {run.pairs:>9,} {run.human:>8,} "
+            f"{run.seconds:>8.1f} {run.sentences / run.seconds:>7.0f} {run.cpu:>8.1f} {mb(run.memory.tree_kb):>8.0f} "
+            f"{mb(run.largest_kb):>10.0f} {mb(run.memory.driver_kb):>9.0f} {run.memory.processes:>5} {ratios}"
+        )
     for run in runs:
         if run.ok and run.skipped:
             print(f"note: the {run.size:,} build skipped {run.skipped} input(s) (see its manifest, --keep)")
@@ -445,17 +481,24 @@ def report(runs: list[Run], baseline: Run | None) -> bool:
     for run in runs:
         if run.ok:
             peaks = run.memory
-            print(f"{run.size:>10,}  tree peak {mb(peaks.tree_kb):.0f} MB at {peaks.tree_seconds:.1f} s, during {run.peak_stage}: "
-                  f"driver {mb(peaks.tree_driver_kb):.0f} MB + other processes {mb(peaks.tree_kb - peaks.tree_driver_kb):.0f} MB")
+            print(
+                f"{run.size:>10,}  tree peak {mb(peaks.tree_kb):.0f} MB at {peaks.tree_seconds:.1f} s, during {run.peak_stage}: "
+                f"driver {mb(peaks.tree_driver_kb):.0f} MB + other processes {mb(peaks.tree_kb - peaks.tree_driver_kb):.0f} MB"
+            )
     print("\nwhere the time goes (s; from the build's progress bars)")
     for run in runs:
         if run.stages:
-            print(f"{run.size:>10,}  " + "  ".join(f"{name} {seconds:7.1f}" for name, seconds in run.stages.items())
-                  + f"   (load average {run.load[0]:.1f} before, {run.load[1]:.1f} after)")
-    print("\ncpu s: processor time of the build and its workers; tree MB: the largest sum of resident sets "
-          f"of the build\nand its descendants at one moment (sampled every {SAMPLE_SECONDS} s); largest MB: "
-          "the peak of any one process;\ndriver MB: the build process alone. Wall times need a quiet machine "
-          "(see the load averages).")
+            print(
+                f"{run.size:>10,}  "
+                + "  ".join(f"{name} {seconds:7.1f}" for name, seconds in run.stages.items())
+                + f"   (load average {run.load[0]:.1f} before, {run.load[1]:.1f} after)"
+            )
+    print(
+        "\ncpu s: processor time of the build and its workers; tree MB: the largest sum of resident sets "
+        f"of the build\nand its descendants at one moment (sampled every {SAMPLE_SECONDS} s); largest MB: "
+        "the peak of any one process;\ndriver MB: the build process alone. Wall times need a quiet machine "
+        "(see the load averages)."
+    )
     return targets(runs, baseline)
 
 
@@ -470,8 +513,10 @@ def targets(runs: list[Run], baseline: Run | None) -> bool:
 
     for run in runs:
         if run.ok:
-            check(mb(run.memory.tree_kb) <= RSS_LIMIT_MB,
-                  f"peak RSS (tree) at {run.size:,} ≤ {RSS_LIMIT_MB} MB: {mb(run.memory.tree_kb):.0f} MB")
+            check(
+                mb(run.memory.tree_kb) <= RSS_LIMIT_MB,
+                f"peak RSS (tree) at {run.size:,} ≤ {RSS_LIMIT_MB} MB: {mb(run.memory.tree_kb):.0f} MB",
+            )
         else:
             check(False, f"build of {run.size:,} sentences exited {run.returncode}")
     if not (baseline and baseline.ok):
@@ -482,21 +527,28 @@ def targets(runs: list[Run], baseline: Run | None) -> bool:
             continue
         growth = run.size / baseline.size
         rss = run.memory.tree_kb / baseline.memory.tree_kb
-        check(rss <= RSS_GROWTH, f"peak RSS {baseline.size:,} → {run.size:,} within {RSS_GROWTH - 1:.0%}: {rss:.2f}x "
-              f"({mb(baseline.memory.tree_kb):.0f} → {mb(run.memory.tree_kb):.0f} MB)")
+        check(
+            rss <= RSS_GROWTH,
+            f"peak RSS {baseline.size:,} → {run.size:,} within {RSS_GROWTH - 1:.0%}: {rss:.2f}x "
+            f"({mb(baseline.memory.tree_kb):.0f} → {mb(run.memory.tree_kb):.0f} MB)",
+        )
         seconds = run.seconds / baseline.seconds
-        check(seconds <= TIME_SLACK * growth,
-              f"time {baseline.size:,} → {run.size:,} grows ≤ {TIME_SLACK * growth:.0f}x: {seconds:.2f}x "
-              f"({baseline.seconds:.0f} → {run.seconds:.0f} s; processor time {run.cpu / baseline.cpu:.2f}x; "
-              f"sentences {run.sentences / baseline.sentences:.2f}x)")
+        check(
+            seconds <= TIME_SLACK * growth,
+            f"time {baseline.size:,} → {run.size:,} grows ≤ {TIME_SLACK * growth:.0f}x: {seconds:.2f}x "
+            f"({baseline.seconds:.0f} → {run.seconds:.0f} s; processor time {run.cpu / baseline.cpu:.2f}x; "
+            f"sentences {run.sentences / baseline.sentences:.2f}x)",
+        )
     if not any(run.size > baseline.size for run in runs):
         print(f"  n/a   growth targets are checked on sizes above {baseline.size:,} (the issue's: 1,000,000)")
     for run in runs:
         if run.ok and run.size < baseline.size:
-            print(f"  info  {run.size:,} → {baseline.size:,}: time {baseline.seconds / run.seconds:.2f}x "
-                  f"(processor {baseline.cpu / run.cpu:.2f}x), "
-                  f"peak RSS {baseline.memory.tree_kb / run.memory.tree_kb:.2f}x "
-                  f"(sentences {baseline.sentences / run.sentences:.2f}x)")
+            print(
+                f"  info  {run.size:,} → {baseline.size:,}: time {baseline.seconds / run.seconds:.2f}x "
+                f"(processor {baseline.cpu / run.cpu:.2f}x), "
+                f"peak RSS {baseline.memory.tree_kb / run.memory.tree_kb:.2f}x "
+                f"(sentences {baseline.sentences / run.sentences:.2f}x)"
+            )
     return passed
 
 
@@ -515,22 +567,32 @@ def sizes_argument(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_scale", description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=sizes_argument, default=list(SIZES),
-                        help="source sentences per crawl, comma-separated (default 10000,100000,1000000)")
+    parser.add_argument(
+        "--sizes",
+        type=sizes_argument,
+        default=list(SIZES),
+        help="source sentences per crawl, comma-separated (default 10000,100000,1000000)",
+    )
     parser.add_argument("--workers", type=int, help="passed to build --workers (default: the build's, one per core)")
     parser.add_argument("--keep", action="store_true", help="keep each output corpus and its cache")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"Scale of a whole build: {', '.join(f'{s:,}' for s in args.sizes)} source sentences, "
-          f"{cores} core(s), workers {args.workers or 'default'}", flush=True)
+    print(
+        f"Scale of a whole build: {', '.join(f'{s:,}' for s in args.sizes)} source sentences, "
+        f"{cores} core(s), workers {args.workers or 'default'}",
+        flush=True,
+    )
     test_models()
     records = {size: crawl(size) for size in args.sizes}
     runs = []
     for size in args.sizes:
         record = records[size]
-        print(f"  building {size:,}: {record['pages']:,} pages, {record['sentences']:,} sentences "
-              f"({record['pairs_by_url']} pairs by URL, {record['pairs_by_content']} by content) …", flush=True)
+        print(
+            f"  building {size:,}: {record['pages']:,} pages, {record['sentences']:,} sentences "
+            f"({record['pairs_by_url']} pairs by URL, {record['pairs_by_content']} by content) …",
+            flush=True,
+        )
         run = build_once(size, record, args.workers, args.keep)
         runs.append(run)
         if not run.ok:

@@ -73,12 +73,13 @@ def bench_package() -> Path:
 
 def english_sentences() -> list[str]:
     """Tatoeba dev's English side (when present), then the English sentences of ``seeds/``."""
-    from align.ingest import iter_documents
+    from align.ingest import SkippedInput, iter_documents
     from align.normalise import normalise
     from align.segment import segment_document
 
     tatoeba = [english for english, _ in parallel_pairs()] if (TATOEBA / "ru-en.dev.tsv").is_file() else []
-    seeds = [s.text for raw in iter_documents(ROOT / "seeds") for s in segment_document(normalise(raw))]
+    raws = (raw for raw in iter_documents(ROOT / "seeds") if not isinstance(raw, SkippedInput))
+    seeds = [s.text for raw in raws for s in segment_document(normalise(raw))]
     english = [s for s in tatoeba + seeds if re.search("[A-Za-z]", s) and not re.search("[А-Яа-я]", s)]
     return list(dict.fromkeys(english))
 
@@ -152,9 +153,25 @@ def bench_translation(scratch: Path) -> None:
     for size in (*SIZES, ARGOS_LINES):
         inputs[size] = scratch / f"source-{size}.en"
         inputs[size].write_text("\n".join(lines[:size]) + "\n", encoding="utf-8")
-    env = {**os.environ, "ALIGN_MODELS": str(archive.parent), "ALIGN_CACHE": str(scratch / "cache"), "ALIGN_PROGRESS": "0"}
-    ours = [sys.executable, "-m", "align", "translate", "--from", "en", "--to", "ru",
-            "--max-decoding-length", str(DECODING_CAP), "--no-keep-foreign"]
+    env = {
+        **os.environ,
+        "ALIGN_MODELS": str(archive.parent),
+        "ALIGN_CACHE": str(scratch / "cache"),
+        "ALIGN_PROGRESS": "0",
+    }
+    ours = [
+        sys.executable,
+        "-m",
+        "align",
+        "translate",
+        "--from",
+        "en",
+        "--to",
+        "ru",
+        "--max-decoding-length",
+        str(DECODING_CAP),
+        "--no-keep-foreign",
+    ]
     raw = [sys.executable, "-m", "benchmarks.ctranslate2_baseline", str(package_dir)]
 
     def commands(path: Path) -> dict[str, list[str]]:
@@ -170,43 +187,70 @@ def bench_translation(scratch: Path) -> None:
     padded_output = baseline_lines(run(commands(inputs[ARGOS_LINES])["padded"], env)[2])
 
     print(f"\nTranslation, random-weight 6×512 int8 package, cap {DECODING_CAP} tokens, whole process, 2 cores")
-    print(f"  median of {'/'.join(str(ROUNDS[s]) for s in SIZES)} rounds; ratios are ours / theirs per round "
-          "(wall, and CPU seconds in brackets)")
+    print(
+        f"  median of {'/'.join(str(ROUNDS[s]) for s in SIZES)} rounds; ratios are ours / theirs per round "
+        "(wall, and CPU seconds in brackets)"
+    )
     print(f"  {'sentences':<38}" + "".join(f"{size:>24}" for size in SIZES))
-    for name, label in (("ours", "ours  align translate"), ("padded", "raw CTranslate2, padded batches"),
-                        ("equal", "raw CTranslate2, equal-length batches")):
-        cells = [f"{statistics.median(w for w, _ in measured[s][name]):7.2f} s ({statistics.median(c for _, c in measured[s][name]):6.2f})"
-                 for s in SIZES]
+    for name, label in (
+        ("ours", "ours  align translate"),
+        ("padded", "raw CTranslate2, padded batches"),
+        ("equal", "raw CTranslate2, equal-length batches"),
+    ):
+        cells = [
+            f"{statistics.median(w for w, _ in measured[s][name]):7.2f} s ({statistics.median(c for _, c in measured[s][name]):6.2f})"
+            for s in SIZES
+        ]
         print(f"  {label:<38}" + "".join(f"{cell:>24}" for cell in cells))
-    for name, label, target in (("padded", "ours / raw, padded", "target ≤ 1.15 / ≤ 1.05"),
-                                ("equal", "ours / raw, equal-length", "the floor under identical output")):
-        cells = [f"{ratio(measured[s], 'ours', name, 0):5.2f}× ({ratio(measured[s], 'ours', name, 1):4.2f}×)" for s in SIZES]
+    for name, label, target in (
+        ("padded", "ours / raw, padded", "target ≤ 1.15 / ≤ 1.05"),
+        ("equal", "ours / raw, equal-length", "the floor under identical output"),
+    ):
+        cells = [
+            f"{ratio(measured[s], 'ours', name, 0):5.2f}× ({ratio(measured[s], 'ours', name, 1):4.2f}×)" for s in SIZES
+        ]
         print(f"  {label:<38}" + "".join(f"{cell:>24}" for cell in cells) + f"   {target}")
 
     python = argos_environment()
-    argos_env = {**env, "XDG_DATA_HOME": str(scratch / "argos"), "XDG_CONFIG_HOME": str(scratch / "argos"),
-                 "XDG_CACHE_HOME": str(scratch / "argos"), "PYTHONPATH": ""}
-    argos_wall, _, argos_output = run(
-        [str(python), str(ROOT / "benchmarks" / "argos_baseline.py"), str(package_dir), str(inputs[ARGOS_LINES]),
-         str(DECODING_CAP)],
+    argos_env = {
+        **env,
+        "XDG_DATA_HOME": str(scratch / "argos"),
+        "XDG_CONFIG_HOME": str(scratch / "argos"),
+        "XDG_CACHE_HOME": str(scratch / "argos"),
+        "PYTHONPATH": "",
+    }
+    argos_wall, _, argos_stdout = run(
+        [
+            str(python),
+            str(ROOT / "benchmarks" / "argos_baseline.py"),
+            str(package_dir),
+            str(inputs[ARGOS_LINES]),
+            str(DECODING_CAP),
+        ],
         argos_env,
     )
-    argos_output = baseline_lines(argos_output)
-    ours_wall, _, ours_600 = run(commands(inputs[ARGOS_LINES])["ours"], env)
-    ours_600 = our_lines(ours_600)
+    argos_output = baseline_lines(argos_stdout)
+    ours_wall, _, ours_600_stdout = run(commands(inputs[ARGOS_LINES])["ours"], env)
+    ours_600 = our_lines(ours_600_stdout)
     small, large = min(SIZES), max(SIZES)
     same = same_lines(outputs[large], argos_output, ARGOS_LINES)
-    print(f"  identical to Argos's per-sentence output  {same}/{ARGOS_LINES} lines ({same / ARGOS_LINES:.1%}; target 100 %); "
-          f"raw padded: {same_lines(padded_output, argos_output, ARGOS_LINES)}/{ARGOS_LINES}")
-    print(f"  ours at {small} = the first {small} of ours at {large}, and at {ARGOS_LINES}: "
-          f"{'yes' if same_lines(outputs[small], outputs[large], small) == small == same_lines(outputs[small], ours_600, small) else 'NO'}")
+    print(
+        f"  identical to Argos's per-sentence output  {same}/{ARGOS_LINES} lines ({same / ARGOS_LINES:.1%}; target 100 %); "
+        f"raw padded: {same_lines(padded_output, argos_output, ARGOS_LINES)}/{ARGOS_LINES}"
+    )
+    print(
+        f"  ours at {small} = the first {small} of ours at {large}, and at {ARGOS_LINES}: "
+        f"{'yes' if same_lines(outputs[small], outputs[large], small) == small == same_lines(outputs[small], ours_600, small) else 'NO'}"
+    )
     print(f"  speed-up over Argos per sentence ({ARGOS_LINES} lines)  {argos_wall / ours_wall:.1f}×  (target ≥ 15)")
 
     cached = ours + [str(inputs[small])]
     cold, _, cold_output = run(cached, env)
     warm, _, warm_output = run(cached, env)
-    print(f"  second run, from the cache ({small} lines)  {cold / warm:.1f}× faster than the first ({cold:.2f} s → {warm:.2f} s; "
-          f"target ≥ 3), {'byte-identical' if our_lines(warm_output) == our_lines(cold_output) == outputs[small] else 'DIFFERENT OUTPUT'}")
+    print(
+        f"  second run, from the cache ({small} lines)  {cold / warm:.1f}× faster than the first ({cold:.2f} s → {warm:.2f} s; "
+        f"target ≥ 3), {'byte-identical' if our_lines(warm_output) == our_lines(cold_output) == outputs[small] else 'DIFFERENT OUTPUT'}"
+    )
 
 
 def bench_batching() -> None:
@@ -225,4 +269,6 @@ def bench_batching() -> None:
             started = time.perf_counter()
             translator.translate(sentences)
             elapsed = time.perf_counter() - started
-            print(f"  {workers} worker(s) × {threads} thread(s), max batch tokens {tokens:5d}: {len(sentences) / elapsed:8.1f} sent/s")
+            print(
+                f"  {workers} worker(s) × {threads} thread(s), max batch tokens {tokens:5d}: {len(sentences) / elapsed:8.1f} sent/s"
+            )

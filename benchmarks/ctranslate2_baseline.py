@@ -65,12 +65,22 @@ def main() -> None:
     prefix = metadata.get("target_prefix", "")
     processor = sentencepiece.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
     model = ctranslate2.Translator(
-        str(package_dir / "model"), device="cpu", compute_type="auto", inter_threads=os.cpu_count() or 1, intra_threads=1
+        str(package_dir / "model"),
+        device="cpu",
+        compute_type="auto",
+        inter_threads=os.cpu_count() or 1,
+        intra_threads=1,
     )
     with open(input_path, encoding="utf-8") as handle:
         lines = [line.rstrip("\n") for line in handle]
     tokens = processor.encode(lines, out_type=str)
-    options = {"beam_size": 4, "num_hypotheses": 1, "length_penalty": 0.2, "replace_unknowns": True, "max_decoding_length": cap}
+    options = {
+        "beam_size": 4,
+        "num_hypotheses": 1,
+        "length_penalty": 0.2,
+        "replace_unknowns": True,
+        "max_decoding_length": cap,
+    }
     translate = translate_equal_length if batching == "equal-length" else translate_padded
     hypotheses = translate(model, tokens, prefix, options)
     out = []

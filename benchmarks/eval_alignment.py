@@ -36,7 +36,11 @@ def noisy_document(pairs, unrelated, noise: float, rng: random.Random):
     k = 0
     while k < len(pairs):
         en, ru = pairs[k]
-        accident = rng.choice(("del-en", "del-ru", "ins-en", "ins-ru", "merge-en", "merge-ru")) if rng.random() < noise else None
+        accident = (
+            rng.choice(("del-en", "del-ru", "ins-en", "ins-ru", "merge-en", "merge-ru"))
+            if rng.random() < noise
+            else None
+        )
         if accident in ("ins-en", "ins-ru"):
             filler = rng.choice(unrelated)
             side, text = (english, filler[0]) if accident == "ins-en" else (russian, filler[1])
@@ -119,17 +123,23 @@ def score(golds: Sequence[Beads], tests: Sequence[Beads]) -> dict[str, float]:
 def run(aligner: Aligner, noise: float) -> dict[str, float]:
     """One system without a lexicon over every document at ``noise``."""
     docs = documents(noise)
-    tests = [[(b.src, b.tgt) for b in align(english, russian, "en", "ru", aligner=aligner)] for english, russian, _ in docs]
+    tests = [
+        [(b.src, b.tgt) for b in align(english, russian, "en", "ru", aligner=aligner)] for english, russian, _ in docs
+    ]
     return score([gold for _, _, gold in docs], tests)
 
 
-def run_passes(noise: float, aligner: Aligner | None = None) -> tuple[dict[str, float], dict[str, float], Lexicon, list]:
+def run_passes(
+    noise: float, aligner: Aligner | None = None
+) -> tuple[dict[str, float], dict[str, float], Lexicon, list]:
     """Ours as a build runs it: a first pass over every document, one lexicon learned from all
     their confident beads, a second pass with it. Returns both passes' scores, the lexicon and
     ``(gold, second-pass beads)`` per document."""
     docs = documents(noise)
     first = [align(english, russian, "en", "ru", aligner=aligner) for english, russian, _ in docs]
-    evidence = [pair for (english, russian, _), beads in zip(docs, first) for pair in confident_pairs(english, russian, beads)]
+    evidence = [
+        pair for (english, russian, _), beads in zip(docs, first) for pair in confident_pairs(english, russian, beads)
+    ]
     lexicon = learn(evidence)
     second = [align(english, russian, "en", "ru", aligner=aligner, lexicon=lexicon) for english, russian, _ in docs]
     golds = [gold for _, _, gold in docs]
@@ -185,7 +195,9 @@ def main() -> None:
         print("hunalign is installed but not run by this script; compare by hand")
     else:
         print(f"hunalign: not installed on this machine; for reference: {HUNALIGN_FIGURES}")
-    print("\nRecall of gold beads by kind, ours pass 2 (issue #18: hunalign+dictionary 0.843 on 1-1 next to a skip, 0.730 on 2-1)")
+    print(
+        "\nRecall of gold beads by kind, ours pass 2 (issue #18: hunalign+dictionary 0.843 on 1-1 next to a skip, 0.730 on 2-1)"
+    )
     for noise, recalls in contexts.items():
         print(f"  noise {noise:<5}" + "   ".join(f"{kind}: {value:.3f}" for kind, value in recalls.items()))
 

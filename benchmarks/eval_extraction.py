@@ -53,7 +53,7 @@ def resiliparse_text(page: str) -> str:
 
 
 def candidates() -> dict[str, Callable[[str], str]]:
-    found = {"trafilatura": ours, "trafilatura-txt": trafilatura_txt}
+    found: dict[str, Callable[[str], str]] = {"trafilatura": ours, "trafilatura-txt": trafilatura_txt}
     try:
         import resiliparse.extract.html2text  # noqa: F401
     except ImportError:
@@ -117,7 +117,7 @@ def main() -> None:
     print("-" * len(header))
     for name, extract in systems.items():
         totals = {"alone": [0, 0, 0, 0], "+rules": [0, 0, 0, 0]}
-        per_page = {"alone": [], "+rules": []}
+        per_page: dict[str, list[str]] = {"alone": [], "+rules": []}
         extract(pages[0][1])  # imports and caches, out of the timing
         started = time.perf_counter()
         outputs = [(page_name, extract(page), gold) for page_name, page, gold in pages]
@@ -126,14 +126,26 @@ def main() -> None:
             for stage, text in (("alone", output), ("+rules", normalised(output, page_name))):
                 result = score(text, gold)
                 totals[stage] = [a + b for a, b in zip(totals[stage], result)]
-                per_page[stage].append(f"{percent(result[0], result[1]).strip()}/{percent(result[2], result[3]).strip()}")
+                per_page[stage].append(
+                    f"{percent(result[0], result[1]).strip()}/{percent(result[2], result[3]).strip()}"
+                )
         for stage in ("alone", "+rules"):
             gone, chrome, kept, article = totals[stage]
             timing = f"{elapsed:8.1f}" if stage == "alone" else " " * 8
-            print(f"{name:<17} {stage:<10} {percent(gone, chrome):>15} {percent(kept, article):>15} {timing}   {'  '.join(per_page[stage])}")
+            print(
+                f"{name:<17} {stage:<10} {percent(gone, chrome):>15} {percent(kept, article):>15} {timing}   {'  '.join(per_page[stage])}"
+            )
     print(f"\npages: {', '.join(page_name for page_name, _, _ in pages)}")
     print(f"\nA page nested {BOMB_DEPTH:,} elements deep (seconds; align.html refuses it before extraction):")
-    bomb = "<html><body>" + "<div>" * BOMB_DEPTH + "<p>Deep.</p>" + "</div>" * BOMB_DEPTH + "<p>" + "A sentence of the page. " * 20 + "</p></body></html>"
+    bomb = (
+        "<html><body>"
+        + "<div>" * BOMB_DEPTH
+        + "<p>Deep.</p>"
+        + "</div>" * BOMB_DEPTH
+        + "<p>"
+        + "A sentence of the page. " * 20
+        + "</p></body></html>"
+    )
     for name, extract in systems.items():
         started = time.perf_counter()
         try:

@@ -157,7 +157,9 @@ def mixed_sentences(per_case: int = 60) -> list[MixedSentence]:
         built.append(embed("ru title in en", english[k + 2 * per_case], "en", title, "ru", k))
         for code, lines in other.items():
             built.append(embed(f"{code} in ru", russian[k + per_case], "ru", _as_quote(_spread(lines, k)), code, k))
-            built.append(embed(f"{code} in en", english[k + 3 * per_case], "en", _as_quote(_spread(lines, k + 1)), code, k))
+            built.append(
+                embed(f"{code} in en", english[k + 3 * per_case], "en", _as_quote(_spread(lines, k + 1)), code, k)
+            )
         for code in ("uk", "kk"):
             matrix = other[code][k + per_case]
             built.append(embed(f"ru in {code}", matrix, code, _as_quote(_spread(russian, k + 3)), "ru", k))

@@ -192,7 +192,9 @@ def _pip_download(folder: Path) -> str | None:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         command = [python, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"]
-        result = subprocess.run([*command, f"pysbd=={version}", "-d", str(folder)], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [*command, f"pysbd=={version}", "-d", str(folder)], capture_output=True, text=True, check=False
+        )
         if result.returncode == 0:
             return None
         return "pip download failed (offline?): " + (result.stderr.strip().splitlines() or ["no output"])[-1]
@@ -219,7 +221,11 @@ def main() -> None:
     )
     english, english_note = english_golden_rules()
     russian, russian_note = russian_golden_rules()
-    sources = [f"{lang}: {note}" for lang, cases, note in (("English", english, english_note), ("Russian", russian, russian_note)) if cases]
+    sources = [
+        f"{lang}: {note}"
+        for lang, cases, note in (("English", english, english_note), ("Russian", russian, russian_note))
+        if cases
+    ]
     print_cases(
         f"pySBD golden rules ({'; '.join(sources) or 'not available'})",
         [("en", english, english_note), ("ru", russian, russian_note)],

@@ -128,7 +128,7 @@ class Run:
             f"$ {self.command()}",
             f"  exit {self.status}" + ("" if self.code is None or self.code >= 0 else f" (signal {-self.code})"),
             *(f"  stderr: {line[:300]}" for line in tail),
-            *(f"  stdout: {line[:300]}" for line in self.stdout.strip().splitlines()[:3] if not self.code == 0),
+            *(f"  stdout: {line[:300]}" for line in self.stdout.strip().splitlines()[:3] if self.code != 0),
             *(f"  still running: {orphan[:200]}" for orphan in self.orphans[:3]),
         ]
 
@@ -215,8 +215,8 @@ def snapshot(roots: Iterable[Path], skip: Iterable[Path] = ()) -> dict[bytes, tu
     """Every entry below ``roots`` (links not followed, special files not opened) but ``skip``."""
     skipped = [os.fsencode(path) for path in skip]
     found: dict[bytes, tuple] = {}
-    for root in roots:
-        root = os.fsencode(root)
+    for folder in roots:
+        root = os.fsencode(folder)
         if not os.path.lexists(root):
             continue
         for top, folders, files in os.walk(root):
@@ -320,9 +320,16 @@ class Harness:
         """Start a run in a session of its own, its output going to files (a worker that outlives
         the run may hold a pipe open for ever; it cannot hold up a file)."""
         argv = [*(wrapper or []), sys.executable, "-m", "align", *args]
-        out, err = tempfile.TemporaryFile(dir=self.root), tempfile.TemporaryFile(dir=self.root)
+        # Closed by the Pending that reads them once the run is over.
+        out, err = tempfile.TemporaryFile(dir=self.root), tempfile.TemporaryFile(dir=self.root)  # noqa: SIM115
         process = subprocess.Popen(
-            argv, env=self.env(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+            argv,
+            env=self.env(env),
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
             preexec_fn=interruptible,
         )
         pending = Pending(self, process, (out, err), list(args), dict(env or {}), cwd, list(wrapper or []))
@@ -914,7 +921,7 @@ def signalled_build(h: Harness, signum: int, fraction: float, with_previous: boo
         roots, caches = [ws, h.store, SEEDS], [ws / "cache"]
         before = snapshot(roots, skip=caches)
         pending = h.spawn(h.build_args(SEEDS, output), env={"ALIGN_CACHE": ws / "cache"})
-        run, problems = h.interrupted(pending, fraction * h.build_seconds, signum, ws, output, previous)
+        _run, problems = h.interrupted(pending, fraction * h.build_seconds, signum, ws, output, previous)
         return problems + h.aftermath(before, roots, [output], caches)
 
     return body
@@ -948,7 +955,7 @@ def killed_then_rerun(h: Harness, fraction: float, with_previous: bool) -> Calla
         roots, caches = [ws, h.store, SEEDS], [ws / "cache"]
         before = snapshot(roots, skip=caches)
         pending = h.spawn(h.build_args(SEEDS, output), env=env)
-        killed, problems = h.interrupted(pending, fraction * h.build_seconds, signal.SIGKILL, ws, output, previous)
+        _killed, problems = h.interrupted(pending, fraction * h.build_seconds, signal.SIGKILL, ws, output, previous)
         rerun = h.cli(*h.build_args(SEEDS, output), env=env)
         problems += h.judge(rerun, {0})
         if tree(output) != tree(h.reference):
@@ -1033,7 +1040,7 @@ def concurrent_builds(h: Harness) -> Callable[[Path], list[Problem]]:
         second = h.cli(*h.build_args(SEEDS, output), env=env)
         first_run = first.wait()
         problems = h.judge(first_run, {0, 1}) + h.judge(second, {0, 1})
-        codes = sorted(r.status for r in (first_run, second))
+        codes = sorted(r.status for r in (first_run, second) if r.status is not None)
         refused = [r for r in (first_run, second) if r.status == 1]
         if codes != [0, 1] or "another build is writing" not in refused[0].stderr:
             problems.append(
@@ -1217,11 +1224,15 @@ FORGERIES: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
-def emptied(relative: str) -> Callable[[Path], None]:
+def emptied(relative: str) -> Callable[[Path], object]:
     return lambda corpus: (corpus / relative).write_bytes(b"")
 
 
-def verify_catches(h: Harness, tamper: Callable[[Path], None], forge: bool, wanted: str):
+def flipped(relative: str) -> Callable[[Path], None]:
+    return lambda corpus: flip_byte(corpus / relative)
+
+
+def verify_catches(h: Harness, tamper: Callable[[Path], object], forge: bool, wanted: str):
     """Tamper with a copy of the reference corpus (``forge``: then recompute every hash) and
     require ``verify`` to exit 1 saying ``wanted`` (``changed: FILE``, ``claim:``)."""
 
@@ -1342,8 +1353,8 @@ def plan(h: Harness) -> None:
     h.scenario(A, "bad inputs", "an input that is a file", input_not_a_folder(h, exists=True))
     h.scenario(A, "bad inputs", "a missing input", input_not_a_folder(h, exists=False))
 
-    for name, prepare, relative in REFUSED_OUTPUTS:
-        h.scenario(A, "bad outputs", name, refused_output(h, prepare, relative))
+    for name, make_output, relative_argument in REFUSED_OUTPUTS:
+        h.scenario(A, "bad outputs", name, refused_output(h, make_output, relative_argument))
     for name, lookalike in (("*", "corpus"), ("c?rpus", "corpus"), ("[abc]", "a")):
         h.scenario(A, "bad outputs", f"output named {name!r}", glob_name(h, name, lookalike))
     h.scenario(A, "bad outputs", "output inside the input, built three times", output_inside_input(h))
@@ -1379,9 +1390,7 @@ def plan(h: Harness) -> None:
     for path in sorted(p for p in h.reference.rglob("*") if p.is_file()):
         relative = path.relative_to(h.reference).as_posix()
         wanted = "manifest.json" if relative == "manifest.json" else f"changed: {relative}"
-        h.scenario(
-            B, "flipped byte", relative, verify_catches(h, lambda c, r=relative: flip_byte(c / r), False, wanted)
-        )
+        h.scenario(B, "flipped byte", relative, verify_catches(h, flipped(relative), False, wanted))
     for name, tamper in FORGERIES:
         h.scenario(B, "forged claims", name, verify_catches(h, tamper, True, "claim:"))
     for path in sorted(p for p in h.reference.rglob("*") if p.is_file() and p.parent.name in ("data", "exports")):

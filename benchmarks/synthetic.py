@@ -28,6 +28,7 @@ from align.records import Document
 
 # ------------------------------------------------------------------------------- slot values
 
+# fmt: off
 MEN = [
     ("Ivan", "Иван", "Ивана"), ("Sergei", "Сергей", "Сергея"), ("Dmitry", "Дмитрий", "Дмитрия"),
     ("Alexei", "Алексей", "Алексея"), ("Mikhail", "Михаил", "Михаила"), ("Nikolai", "Николай", "Николая"),
@@ -35,12 +36,16 @@ MEN = [
     ("Viktor", "Виктор", "Виктора"), ("Yuri", "Юрий", "Юрия"), ("Boris", "Борис", "Бориса"),
     ("Roman", "Роман", "Романа"), ("Gleb", "Глеб", "Глеба"), ("Stepan", "Степан", "Степана"),
 ]
+# fmt: on
+# fmt: off
 WOMEN = [
     ("Anna", "Анна", "Анны"), ("Olga", "Ольга", "Ольги"), ("Elena", "Елена", "Елены"),
     ("Tatiana", "Татьяна", "Татьяны"), ("Natalia", "Наталья", "Натальи"), ("Irina", "Ирина", "Ирины"),
     ("Svetlana", "Светлана", "Светланы"), ("Maria", "Мария", "Марии"), ("Yulia", "Юлия", "Юлии"),
     ("Vera", "Вера", "Веры"), ("Galina", "Галина", "Галины"), ("Polina", "Полина", "Полины"),
 ]
+# fmt: on
+# fmt: off
 SURNAMES = [
     ("Ivanov", "Иванов"), ("Petrov", "Петров"), ("Smirnov", "Смирнов"), ("Kuznetsov", "Кузнецов"),
     ("Popov", "Попов"), ("Sokolov", "Соколов"), ("Lebedev", "Лебедев"), ("Kozlov", "Козлов"),
@@ -55,26 +60,46 @@ SURNAMES = [
     ("Gromov", "Громов"), ("Kalinin", "Калинин"), ("Maslov", "Маслов"), ("Rodionov", "Родионов"),
     ("Savin", "Савин"), ("Shubin", "Шубин"), ("Yakovlev", "Яковлев"), ("Zhukov", "Жуков"),
 ]
+# fmt: on
 CITIES = [  # English, Russian nominative, genitive, prepositional
-    ("Kazan", "Казань", "Казани", "Казани"), ("Samara", "Самара", "Самары", "Самаре"),
-    ("Omsk", "Омск", "Омска", "Омске"), ("Tomsk", "Томск", "Томска", "Томске"),
-    ("Perm", "Пермь", "Перми", "Перми"), ("Ufa", "Уфа", "Уфы", "Уфе"), ("Tula", "Тула", "Тулы", "Туле"),
-    ("Kaluga", "Калуга", "Калуги", "Калуге"), ("Vologda", "Вологда", "Вологды", "Вологде"),
-    ("Murmansk", "Мурманск", "Мурманска", "Мурманске"), ("Irkutsk", "Иркутск", "Иркутска", "Иркутске"),
-    ("Khabarovsk", "Хабаровск", "Хабаровска", "Хабаровске"), ("Barnaul", "Барнаул", "Барнаула", "Барнауле"),
-    ("Kursk", "Курск", "Курска", "Курске"), ("Orenburg", "Оренбург", "Оренбурга", "Оренбурге"),
-    ("Penza", "Пенза", "Пензы", "Пензе"), ("Ryazan", "Рязань", "Рязани", "Рязани"),
-    ("Yaroslavl", "Ярославль", "Ярославля", "Ярославле"), ("Kostroma", "Кострома", "Костромы", "Костроме"),
-    ("Tambov", "Тамбов", "Тамбова", "Тамбове"), ("Smolensk", "Смоленск", "Смоленска", "Смоленске"),
-    ("Pskov", "Псков", "Пскова", "Пскове"), ("Ivanovo", "Иваново", "Иванова", "Иванове"),
-    ("Saratov", "Саратов", "Саратова", "Саратове"), ("Volgograd", "Волгоград", "Волгограда", "Волгограде"),
-    ("Astrakhan", "Астрахань", "Астрахани", "Астрахани"), ("Chita", "Чита", "Читы", "Чите"),
-    ("Magadan", "Магадан", "Магадана", "Магадане"), ("Kirov", "Киров", "Кирова", "Кирове"),
-    ("Lipetsk", "Липецк", "Липецка", "Липецке"), ("Belgorod", "Белгород", "Белгорода", "Белгороде"),
-    ("Bryansk", "Брянск", "Брянска", "Брянске"), ("Kurgan", "Курган", "Кургана", "Кургане"),
-    ("Tyumen", "Тюмень", "Тюмени", "Тюмени"), ("Syktyvkar", "Сыктывкар", "Сыктывкара", "Сыктывкаре"),
+    ("Kazan", "Казань", "Казани", "Казани"),
+    ("Samara", "Самара", "Самары", "Самаре"),
+    ("Omsk", "Омск", "Омска", "Омске"),
+    ("Tomsk", "Томск", "Томска", "Томске"),
+    ("Perm", "Пермь", "Перми", "Перми"),
+    ("Ufa", "Уфа", "Уфы", "Уфе"),
+    ("Tula", "Тула", "Тулы", "Туле"),
+    ("Kaluga", "Калуга", "Калуги", "Калуге"),
+    ("Vologda", "Вологда", "Вологды", "Вологде"),
+    ("Murmansk", "Мурманск", "Мурманска", "Мурманске"),
+    ("Irkutsk", "Иркутск", "Иркутска", "Иркутске"),
+    ("Khabarovsk", "Хабаровск", "Хабаровска", "Хабаровске"),
+    ("Barnaul", "Барнаул", "Барнаула", "Барнауле"),
+    ("Kursk", "Курск", "Курска", "Курске"),
+    ("Orenburg", "Оренбург", "Оренбурга", "Оренбурге"),
+    ("Penza", "Пенза", "Пензы", "Пензе"),
+    ("Ryazan", "Рязань", "Рязани", "Рязани"),
+    ("Yaroslavl", "Ярославль", "Ярославля", "Ярославле"),
+    ("Kostroma", "Кострома", "Костромы", "Костроме"),
+    ("Tambov", "Тамбов", "Тамбова", "Тамбове"),
+    ("Smolensk", "Смоленск", "Смоленска", "Смоленске"),
+    ("Pskov", "Псков", "Пскова", "Пскове"),
+    ("Ivanovo", "Иваново", "Иванова", "Иванове"),
+    ("Saratov", "Саратов", "Саратова", "Саратове"),
+    ("Volgograd", "Волгоград", "Волгограда", "Волгограде"),
+    ("Astrakhan", "Астрахань", "Астрахани", "Астрахани"),
+    ("Chita", "Чита", "Читы", "Чите"),
+    ("Magadan", "Магадан", "Магадана", "Магадане"),
+    ("Kirov", "Киров", "Кирова", "Кирове"),
+    ("Lipetsk", "Липецк", "Липецка", "Липецке"),
+    ("Belgorod", "Белгород", "Белгорода", "Белгороде"),
+    ("Bryansk", "Брянск", "Брянска", "Брянске"),
+    ("Kurgan", "Курган", "Кургана", "Кургане"),
+    ("Tyumen", "Тюмень", "Тюмени", "Тюмени"),
+    ("Syktyvkar", "Сыктывкар", "Сыктывкара", "Сыктывкаре"),
     ("Petrozavodsk", "Петрозаводск", "Петрозаводска", "Петрозаводске"),
 ]
+# fmt: off
 REGIONS = [  # English name, Russian adjective (feminine, agreeing with «область»)
     ("Tver", "Тверская"), ("Kursk", "Курская"), ("Tula", "Тульская"), ("Kaluga", "Калужская"),
     ("Ryazan", "Рязанская"), ("Penza", "Пензенская"), ("Vologda", "Вологодская"), ("Omsk", "Омская"),
@@ -83,6 +108,7 @@ REGIONS = [  # English name, Russian adjective (feminine, agreeing with «обл
     ("Tambov", "Тамбовская"), ("Lipetsk", "Липецкая"), ("Belgorod", "Белгородская"), ("Bryansk", "Брянская"),
     ("Kirov", "Кировская"), ("Kurgan", "Курганская"), ("Amur", "Амурская"), ("Novgorod", "Новгородская"),
 ]
+# fmt: on
 ORGANISATIONS = [  # English, Russian nominative, genitive
     ("Ministry of Health", "Министерство здравоохранения", "Министерства здравоохранения"),
     ("Ministry of Education", "Министерство просвещения", "Министерства просвещения"),
@@ -99,27 +125,34 @@ ORGANISATIONS = [  # English, Russian nominative, genitive
     ("Accounts Chamber", "Счётная палата", "Счётной палаты"),
     ("Federal Statistics Service", "Федеральная служба статистики", "Федеральной службы статистики"),
 ]
+# fmt: off
 COMPANIES = [
     ("Severtrans", "Севертранс"), ("Volgastroy", "Волгастрой"), ("Tekhnoprom", "Технопром"),
     ("Agrosila", "Агросила"), ("Energomost", "Энергомост"), ("Sibles", "Сиблес"), ("Baltflot", "Балтфлот"),
     ("Medtekh", "Медтех"), ("Gradstroy", "Градстрой"), ("Polyarnik", "Полярник"), ("Uralsvet", "Уралсвет"),
     ("Kamtrak", "Камтрак"), ("Donagro", "Донагро"), ("Nevamash", "Невамаш"), ("Okamet", "Окамет"),
 ]
+# fmt: on
+# fmt: off
 MONTHS = [  # English, Russian genitive (in dates), prepositional (в мае)
     ("January", "января", "январе"), ("February", "февраля", "феврале"), ("March", "марта", "марте"),
     ("April", "апреля", "апреле"), ("May", "мая", "мае"), ("June", "июня", "июне"), ("July", "июля", "июле"),
     ("August", "августа", "августе"), ("September", "сентября", "сентябре"), ("October", "октября", "октябре"),
     ("November", "ноября", "ноябре"), ("December", "декабря", "декабре"),
 ]
+# fmt: on
+# fmt: off
 NUMBER_RANGES = {  # slot kind: (low, high, step), high included
     "few": (2, 12, 1), "n": (2, 60, 1), "temp": (3, 32, 1), "walk": (3, 25, 1), "km": (12, 900, 1),
     "seats": (120, 1500, 1), "price": (300, 3000, 100), "fare": (25, 90, 1), "big": (1000, 99000, 1),
     "born": (1935, 1999, 1), "year": (2016, 2030, 1),
 }
+# fmt: on
 
 # -------------------------------------------------------------------------------- templates
 
 DAILY = "daily"
+# fmt: off
 TEMPLATES = [
     # Everyday prose: the short pages are made of these.
     (DAILY, "The weather in {city} was warm on Sunday, about {temp:degree|degrees} in the afternoon.",
@@ -392,11 +425,16 @@ TEMPLATES = [
     ("culture", "The {org} will hold a competition for young musicians in {city} in {month}.",
      "В {month_prep} {org} проведёт в {city_prep} конкурс молодых музыкантов."),
 ]
+# fmt: on
 REPORT_LINE = ("Report No. {report} of {date}.", "Отчёт № {report} от {date}.")
 TITLES = {
-    DAILY: ("Notes", "Заметки"), "health": ("Health", "Здравоохранение"), "education": ("Education", "Образование"),
-    "transport": ("Transport", "Транспорт"), "economy": ("Economy", "Экономика"),
-    "agriculture": ("Agriculture", "Сельское хозяйство"), "regions": ("Regions", "Регионы"),
+    DAILY: ("Notes", "Заметки"),
+    "health": ("Health", "Здравоохранение"),
+    "education": ("Education", "Образование"),
+    "transport": ("Transport", "Транспорт"),
+    "economy": ("Economy", "Экономика"),
+    "agriculture": ("Agriculture", "Сельское хозяйство"),
+    "regions": ("Regions", "Регионы"),
     "culture": ("Culture and sport", "Культура и спорт"),
 }
 NEWS_TOPICS = [topic for topic in TITLES if topic != DAILY]
@@ -521,7 +559,7 @@ def render(template: Template, rng: random.Random, page: Page, extra: dict | Non
     """The English and Russian sentence of ``template`` with the same slot values."""
     values = dict(extra or {})
     english, russian = [], []
-    for literal, kind, index, form, nouns in template.english:
+    for literal, kind, index, _form, nouns in template.english:
         english.append(literal)
         if kind:
             if kind + index not in values:

@@ -62,14 +62,24 @@ def test_long_government_prose_with_merges_splits_and_gaps():
     english = ENGLISH[:2] + [ENGLISH[2] + " " + ENGLISH[3]] + ENGLISH[4:8] + ENGLISH[9:]
     russian = RUSSIAN[:5] + [RUSSIAN[5] + " " + RUSSIAN[6]] + RUSSIAN[7:]
     gold = [
-        ((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)), ((3,), (4,)), ((4, 5), (5,)),
-        ((6,), (6,)), ((), (7,)), ((7,), (8,)), ((8,), (9,)), ((9,), (10,)),
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((2,), (2, 3)),
+        ((3,), (4,)),
+        ((4, 5), (5,)),
+        ((6,), (6,)),
+        ((), (7,)),
+        ((7,), (8,)),
+        ((8,), (9,)),
+        ((9,), (10,)),
     ]
     assert pairs(align(english, russian)) == gold
 
 
 def test_unrelated_insertion_is_left_out():
-    english = ENGLISH[:6] + ["The weather in Sochi was sunny and warm for the entire week of the festival."] + ENGLISH[6:]
+    english = (
+        ENGLISH[:6] + ["The weather in Sochi was sunny and warm for the entire week of the festival."] + ENGLISH[6:]
+    )
     beads = pairs(align(english, RUSSIAN))
     assert ((6,), ()) in beads
     assert ((7,), (6,)) in beads
@@ -78,7 +88,9 @@ def test_unrelated_insertion_is_left_out():
 def test_dictionary_helps_where_length_cannot():
     english = ["The cat sleeps.", "A dog barks loudly.", "Birds sing."]
     russian = ["Кошка спит.", "Птицы поют."]  # the dog sentence has no translation
-    dictionary = Dictionary({"cat": {"кошка"}, "sleep": {"спит"}, "bird": {"птицы"}, "birds": {"птицы"}, "sing": {"поют"}})
+    dictionary = Dictionary(
+        {"cat": {"кошка"}, "sleep": {"спит"}, "bird": {"птицы"}, "birds": {"птицы"}, "sing": {"поют"}}
+    )
     assert pairs(align(english, russian, dictionary=dictionary)) == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
 
 
@@ -218,7 +230,10 @@ def test_banded_search_equals_full_search_on_long_documents():
     english, russian = [], []
     for k in range(600):
         number = rng.randint(0, 10**6)
-        en, ru = f"Report {k} lists item {number} for the Ministry.", f"В отчёте {k} указана позиция {number} для министерства."
+        en, ru = (
+            f"Report {k} lists item {number} for the Ministry.",
+            f"В отчёте {k} указана позиция {number} для министерства.",
+        )
         roll = rng.random()
         if roll < 0.05:
             english.append(en)
@@ -234,7 +249,9 @@ def test_banded_search_equals_full_search_on_long_documents():
     aligner = Aligner()
     source, target = features_of(english, "en"), features_of(russian, "ru")
     everywhere = full_windows(len(source), len(target))
-    full = _search(len(source), len(target), list(aligner.beads), everywhere, aligner._cost_function(PairTables(source, target)))
+    full = _search(
+        len(source), len(target), list(aligner.beads), everywhere, aligner._cost_function(PairTables(source, target))
+    )
     assert pairs(aligner.align(source, target)) == pairs(to_beads(full))
 
 

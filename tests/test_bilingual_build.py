@@ -16,7 +16,9 @@ def write_page(path, url, sentences):
 
 def test_url_keys_drop_the_language_marker():
     assert url_key("http://government.ru/en/news/41467/") == url_key("http://government.ru/news/41467/")
-    assert url_key("http://en.kremlin.ru/events/president/news/1") == url_key("http://kremlin.ru/events/president/news/1")
+    assert url_key("http://en.kremlin.ru/events/president/news/1") == url_key(
+        "http://kremlin.ru/events/president/news/1"
+    )
     assert url_key("http://government.ru/en/news/1/") != url_key("http://government.ru/news/2/")
 
 
@@ -39,7 +41,9 @@ def test_build_publishes_human_pairs_without_any_model(tmp_path):
     write_page(pages / "plain-en.txt", None, ENGLISH[:6])
     write_page(pages / "plain-ru.txt", None, RUSSIAN[:6])
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(pages), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")})
+    result = run_cli(
+        "build", "--input", str(pages), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")}
+    )
     assert result.returncode == 0, result.stderr
 
     from datasets import load_dataset
@@ -54,7 +58,9 @@ def test_build_publishes_human_pairs_without_any_model(tmp_path):
     # published once (the first in input order, from plain-*.txt) and the copy goes to filtered.jsonl.
     filtered = [json.loads(line) for line in (output / "filtered.jsonl").read_text().splitlines()]
     assert [row["rule"] for row in filtered] == ["duplicate"] * 5
-    assert [(row["translation"]["en"], row["translation"]["ru"]) for row in filtered] == list(zip(ENGLISH[:5], RUSSIAN[:5]))
+    assert [(row["translation"]["en"], row["translation"]["ru"]) for row in filtered] == list(
+        zip(ENGLISH[:5], RUSSIAN[:5])
+    )
     assert len(rows) == len(merged) + 6 - len(filtered)
     manifest = json.loads((output / "manifest.json").read_text())
     assert sorted(p["method"] for p in manifest["document_pairs"]) == ["content", "url"]

@@ -14,7 +14,13 @@ from conftest import ROOT, SEEDS, run_cli
 def corpus(test_store, tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("corpora") / "seeds-en-ru"
     result = run_cli(
-        "build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "12",
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "12",
         env={"ALIGN_MODELS": str(test_store)},
     )
     assert result.returncode == 0, result.stderr
@@ -83,7 +89,13 @@ def test_manifest_and_verify(corpus, tmp_path):
 def test_rebuild_is_byte_identical(corpus, test_store, tmp_path):
     again = tmp_path / "seeds-en-ru"
     result = run_cli(
-        "build", "--input", str(SEEDS), "--output", str(again), "--max-decoding-length", "12",
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(again),
+        "--max-decoding-length",
+        "12",
         env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "fresh-cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -95,7 +107,9 @@ def test_rebuild_is_byte_identical(corpus, test_store, tmp_path):
 
 def test_build_without_models_writes_nothing(tmp_path):
     output = tmp_path / "corpora" / "seeds-en-ru"
-    result = run_cli("build", "--input", str(SEEDS), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")})
+    result = run_cli(
+        "build", "--input", str(SEEDS), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")}
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "python -m align models fetch" in result.stderr
     assert not output.exists()
@@ -109,7 +123,9 @@ def test_failed_build_keeps_previous_corpus(corpus, tmp_path, test_store):
     bad_input = tmp_path / "bad"
     bad_input.mkdir()
     (bad_input / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(64))
-    result = run_cli("build", "--input", str(bad_input), "--output", str(previous), env={"ALIGN_MODELS": str(test_store)})
+    result = run_cli(
+        "build", "--input", str(bad_input), "--output", str(previous), env={"ALIGN_MODELS": str(test_store)}
+    )
     assert result.returncode != 0 and "no usable documents" in result.stderr
     assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
 
@@ -126,7 +142,13 @@ def test_rebuilt_corpus_never_loads_stale_rows(tmp_path, test_store):
         for path in files:
             shutil.copy(path, pages)
         result = run_cli(
-            "build", "--input", str(pages), "--output", str(output), "--max-decoding-length", "4",
+            "build",
+            "--input",
+            str(pages),
+            "--output",
+            str(output),
+            "--max-decoding-length",
+            "4",
             env={"ALIGN_MODELS": str(test_store)},
         )
         assert result.returncode == 0, result.stderr
@@ -169,8 +191,14 @@ def test_make_corpus_fetches_models_first_and_offline_stops_with_one_line(tmp_pa
 
     env = {k: v for k, v in os.environ.items() if k != "ALIGN_MODELS"}
     env.update(HOME=str(tmp_path / "home"), ALIGN_CACHE=str(tmp_path / "cache"))
-    result = subprocess.run(["make", "--no-print-directory", "corpus", f"OUTPUT={tmp_path / 'corpus'}"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "corpus", f"OUTPUT={tmp_path / 'corpus'}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("align:")]
     assert len(errors) == 1 and "could not download translate-en_ru" in errors[0] and "ALIGN_MODELS" in errors[0]

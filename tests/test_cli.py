@@ -60,7 +60,13 @@ def test_translate_without_models_names_the_package(tmp_path):
 
 
 def test_detect_one_json_line_per_input_line():
-    lines = ["The forum «Цифровая экономика» opened.", "", "1234 !!", "Привет всем участникам форума Digital Almaty", "x" * 10000]
+    lines = [
+        "The forum «Цифровая экономика» opened.",
+        "",
+        "1234 !!",
+        "Привет всем участникам форума Digital Almaty",
+        "x" * 10000,
+    ]
     result = run_cli("detect", "-", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]

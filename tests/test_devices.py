@@ -59,7 +59,15 @@ def cpu_corpus(test_store, tmp_path_factory) -> tuple[Path, Path, Path]:
     generate_crawl(crawl, english=5, russian=5, bilingual_by_url=2, bilingual_by_content=0, sentences=(4, 6), seed=7)
     output = tmp_path_factory.mktemp("device-corpora") / "corpus"
     result = run_cli(
-        "build", "--input", str(crawl), "--output", str(output), "--max-decoding-length", "8", "--workers", "1",
+        "build",
+        "--input",
+        str(crawl),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "8",
+        "--workers",
+        "1",
         env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(output.parent / "cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -85,7 +93,10 @@ def test_a_rebuild_on_another_device_names_the_devices(cpu_corpus, tmp_path):
     manifest["translation"]["device"] = "cuda"
     (copy / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     result = run_cli(
-        "verify", str(copy), "--rebuild", str(crawl),
+        "verify",
+        str(copy),
+        "--rebuild",
+        str(crawl),
         env={"ALIGN_MODELS": str(store), "ALIGN_CACHE": str(tmp_path / "cache")},
     )
     assert result.returncode == 1, result.stdout + result.stderr

@@ -23,18 +23,34 @@ from align.filters import (
 
 def human(en: str, ru: str, score: float = 0.7, doc: str = "d1", number: int = 0) -> dict:
     return {
-        "id": f"{doc}-{number:05d}", "doc_id": doc, "translation": {"en": en, "ru": ru}, "src_lang": None,
-        "origin": "human", "model": None, "score": score, "src_index": [number], "tgt_index": [number],
-        "mixed": False, "spans": [],
+        "id": f"{doc}-{number:05d}",
+        "doc_id": doc,
+        "translation": {"en": en, "ru": ru},
+        "src_lang": None,
+        "origin": "human",
+        "model": None,
+        "score": score,
+        "src_index": [number],
+        "tgt_index": [number],
+        "mixed": False,
+        "spans": [],
     }
 
 
 def machine(source: str, translation: str, test_model: bool, doc: str = "d1", number: int = 0) -> dict:
     model = {"name": "translate-en_ru", "version": "1", "sha256": "0" * 64, "test_model": test_model}
     return {
-        "id": f"{doc}-{number:05d}", "doc_id": doc, "translation": {"en": source, "ru": translation}, "src_lang": "en",
-        "origin": "machine", "model": model, "score": None, "src_index": [number], "tgt_index": [number],
-        "mixed": False, "spans": [],
+        "id": f"{doc}-{number:05d}",
+        "doc_id": doc,
+        "translation": {"en": source, "ru": translation},
+        "src_lang": "en",
+        "origin": "machine",
+        "model": model,
+        "score": None,
+        "src_index": [number],
+        "tgt_index": [number],
+        "mixed": False,
+        "spans": [],
     }
 
 
@@ -69,8 +85,12 @@ CASES = {
     ),
     "low-score": ([human(ENGLISH[1], RUSSIAN[1], score=0.3)], human(ENGLISH[2], RUSSIAN[2], score=0.2)),
     "language": (
-        [human("The programme «Цифровая экономика» was approved by the Government in 2019.",
-               "Программа «Цифровая экономика» была утверждена Правительством в 2019 году.")],
+        [
+            human(
+                "The programme «Цифровая экономика» was approved by the Government in 2019.",
+                "Программа «Цифровая экономика» была утверждена Правительством в 2019 году.",
+            )
+        ],
         human(ENGLISH[3], "Particular attention will be paid to schools and hospitals in remote areas."),
     ),
     "duplicate": (
@@ -141,7 +161,9 @@ def test_filtering_streams_with_memory_of_hashes_only():
     run = FilterRun(DEFAULTS | {"near-duplicate": False})
     taken = list(itertools.islice(run.apply(endless()), 2000))
     assert len(taken) == 2000 and all(removal is None for _, removal in taken)
-    assert len(run.seen["duplicate"]) == 2000 and all(isinstance(key, int) and key < 2**64 for key in run.seen["duplicate"])
+    assert len(run.seen["duplicate"]) == 2000 and all(
+        isinstance(key, int) and key < 2**64 for key in run.seen["duplicate"]
+    )
 
 
 def test_settings_parse_and_refuse():
@@ -157,10 +179,15 @@ def test_settings_parse_and_refuse():
 
 def test_align_toml_then_explicit_settings(tmp_path):
     assert resolve(None, tmp_path) == DEFAULTS
-    (tmp_path / "align.toml").write_text("[filters]\ntoo-short = 2\nlanguage = false\nlength_ratio = 4\n", encoding="utf-8")
+    (tmp_path / "align.toml").write_text(
+        "[filters]\ntoo-short = 2\nlanguage = false\nlength_ratio = 4\n", encoding="utf-8"
+    )
     settings = resolve(None, tmp_path)
     assert settings == DEFAULTS | {"too-short": 2, "language": False, "length-ratio": 4.0}
-    assert resolve({"too-short": "off", "language": "on"}, tmp_path) == settings | {"too-short": False, "language": True}
+    assert resolve({"too-short": "off", "language": "on"}, tmp_path) == settings | {
+        "too-short": False,
+        "language": True,
+    }
     (tmp_path / "align.toml").write_text("[filters]\ntoo-short = 'lots'\n", encoding="utf-8")
     with pytest.raises(FilterSettingError, match="align.toml"):
         resolve(None, tmp_path)
@@ -175,7 +202,9 @@ def test_align_toml_then_explicit_settings(tmp_path):
 def publish_rows(output: Path, rows: list[dict], settings: dict) -> Path:
     from align.publish import CorpusInfo, publish
 
-    documents = [{"doc_id": doc, "source": f"{doc}.txt", "url": None} for doc in dict.fromkeys(r["doc_id"] for r in rows)]
+    documents = [
+        {"doc_id": doc, "source": f"{doc}.txt", "url": None} for doc in dict.fromkeys(r["doc_id"] for r in rows)
+    ]
     description = {
         "settings": {"license": "other", "filters": settings},
         "models": [],
@@ -189,7 +218,10 @@ def publish_rows(output: Path, rows: list[dict], settings: dict) -> Path:
 def published(tmp_path) -> Path:
     rows = [human(en, ru, doc="a", number=n) for n, (en, ru) in enumerate(zip(ENGLISH[:6], RUSSIAN[:6]))]
     rows += [human(en, ru, doc="b", number=n) for n, (en, ru) in enumerate(zip(ENGLISH[:3], RUSSIAN[:3]))]  # a copy
-    rows += [human("www.government.ru", "www.government.ru", doc="b", number=3), human(ENGLISH[6], RUSSIAN[6], 0.1, "b", 4)]
+    rows += [
+        human("www.government.ru", "www.government.ru", doc="b", number=3),
+        human(ENGLISH[6], RUSSIAN[6], 0.1, "b", 4),
+    ]
     return publish_rows(tmp_path / "corpus", rows, DEFAULTS)
 
 
@@ -199,8 +231,11 @@ def test_filtered_rows_are_logged_and_counted_on_the_card(published):
 
     filtered = [json.loads(line) for line in (published / "filtered.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(row["doc_id"], row["src_index"], row["rule"]) for row in filtered] == [
-        ("b", [0], "duplicate"), ("b", [1], "duplicate"), ("b", [2], "duplicate"),
-        ("b", [3], "non-text"), ("b", [4], "low-score"),
+        ("b", [0], "duplicate"),
+        ("b", [1], "duplicate"),
+        ("b", [2], "duplicate"),
+        ("b", [3], "non-text"),
+        ("b", [4], "low-score"),
     ]
     assert all(row["reason"] and row["translation"]["en"] for row in filtered)
     manifest = json.loads((published / "manifest.json").read_text())
@@ -290,7 +325,9 @@ def test_bad_settings_stop_the_build_before_any_work(tmp_path):
     result = run_cli("build", "--input", str(pages), "--output", str(output), "--filter", "length-ratio=fast")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and "length-ratio" in result.stderr
     (pages / "align.toml").write_text("[filters]\nsmart = true\n", encoding="utf-8")
-    result = run_cli("build", "--input", str(pages), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")})
+    result = run_cli(
+        "build", "--input", str(pages), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")}
+    )
     assert result.returncode == 2 and "unknown filter 'smart'" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not output.exists()
 
@@ -300,7 +337,11 @@ def test_build_help_lists_every_rule_with_its_default():
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
     for name, found in RULES.items():
-        default = {True: "on", False: "off"}.get(found.default, f"{found.default:g}") if isinstance(found.default, bool) else f"{found.default:g}"
+        default = (
+            {True: "on", False: "off"}.get(found.default, f"{found.default:g}")
+            if isinstance(found.default, bool)
+            else f"{found.default:g}"
+        )
         assert f"{name} (default {default}):" in text
 
 

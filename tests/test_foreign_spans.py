@@ -1,5 +1,7 @@
 """Foreign spans survive translation, with a well-behaved model and with one that drops placeholders."""
 
+from typing import ClassVar
+
 from align.translate import translate_keeping
 
 
@@ -8,7 +10,14 @@ class WordMapTranslator:
 
     model = None
     from_code, to_code = "en", "ru"
-    words = {"the": "этот", "law": "закон", "was": "был", "amended": "изменён", "title": "название", "is": "есть"}
+    words: ClassVar[dict[str, str]] = {
+        "the": "этот",
+        "law": "закон",
+        "was": "был",
+        "amended": "изменён",
+        "title": "название",
+        "is": "есть",
+    }
 
     def __init__(self):
         self.calls: list[list[str]] = []

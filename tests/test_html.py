@@ -237,7 +237,9 @@ def test_prose_mentioning_tags_is_not_html():
 
 
 def test_fragment_of_html_in_a_txt_file():
-    fragment = "".join(f"<div class='x'><p>{sentence}</p><a href='/n/{i}'>More</a></div>" for i, sentence in enumerate(ENGLISH))
+    fragment = "".join(
+        f"<div class='x'><p>{sentence}</p><a href='/n/{i}'>More</a></div>" for i, sentence in enumerate(ENGLISH)
+    )
     assert html.looks_like_html(fragment, "fragment.txt")
     raw = document_from_bytes(fragment.encode(), "fragment.txt")
     assert ENGLISH[0] in raw.text and "<p>" not in raw.text
@@ -260,7 +262,11 @@ def test_given_metadata_wins_and_page_values_are_kept():
 
 
 def test_relative_canonical_is_resolved_against_the_address():
-    page = "<html><head><link rel='canonical' href='/en/news/7/'><title>A title</title></head><body>" + "".join(f"<p>{s}</p>" for s in ENGLISH) + "</body></html>"
+    page = (
+        "<html><head><link rel='canonical' href='/en/news/7/'><title>A title</title></head><body>"
+        + "".join(f"<p>{s}</p>" for s in ENGLISH)
+        + "</body></html>"
+    )
     extracted = html.extract(page, url="https://site.example/en/news/7/?print=1")
     assert extracted.metadata["url"] == "https://site.example/en/news/7/"
 
@@ -300,13 +306,17 @@ def test_html_bomb_is_skipped_quickly():
 
 def test_deep_but_legal_nesting_is_extracted():
     depth = 200
-    page = "<html><body>" + "<div>" * depth + "".join(f"<p>{s}</p>" for s in ENGLISH) + "</div>" * depth + "</body></html>"
+    page = (
+        "<html><body>" + "<div>" * depth + "".join(f"<p>{s}</p>" for s in ENGLISH) + "</div>" * depth + "</body></html>"
+    )
     raw = document_from_bytes(page.encode(), "deep.html")
     assert ENGLISH[-1] in raw.text
 
 
 def test_oversized_html_is_skipped_before_decoding():
-    big = b"<html><body>" + b"<p>A paragraph of a page that is far too large.</p>\n" * (9 << 20 >> 5) + b"</body></html>"
+    big = (
+        b"<html><body>" + b"<p>A paragraph of a page that is far too large.</p>\n" * (9 << 20 >> 5) + b"</body></html>"
+    )
     assert len(big) > html.MAX_HTML_BYTES
     with pytest.raises(SkippedInput, match="HTML page larger than 8 MiB"):
         document_from_bytes(big, "big.html")
@@ -326,7 +336,10 @@ def test_slow_extraction_is_stopped(monkeypatch):
 
 
 def test_page_without_text_is_skipped_quietly():
-    for page in (b"<html><head><title>Only a title</title></head><body></body></html>", b"<!DOCTYPE html><html></html>"):
+    for page in (
+        b"<html><head><title>Only a title</title></head><body></body></html>",
+        b"<!DOCTYPE html><html></html>",
+    ):
         with pytest.raises(SkippedInput):
             document_from_bytes(page, "empty.html")
     # Outside pytest (which captures logging), nothing reaches stderr: the libraries' log warnings
@@ -340,12 +353,14 @@ def test_page_without_text_is_skipped_quietly():
     assert done.returncode == 0 and done.stderr == "" and done.stdout.strip()
 
 
+# fmt: off
 HTMLISH = st.lists(
     st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<table><tr><td>", "</td></tr></table>", "<br>", "<!--", "-->",
                      "<script>", "</script>", "&amp;", "&#1071;", "&#xZZ;", "<a href='", "'>", "\x00", "\udc80",
                      "Текст новости. ", "A sentence of news. ", "\n", "<meta charset='koi8-r'>", "<![CDATA[", "]]>"]),
     max_size=60,
 )
+# fmt: on
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -364,8 +379,10 @@ def test_any_markup_gives_a_document_or_a_reason(pieces):
 def test_sentences_reads_the_main_text_of_an_html_page():
     from conftest import run_cli
 
-    page = ("<html><head><title>T</title></head><body><nav>Главная | Новости | Документы</nav><article>"
-            "<p>The Government approved the programme. It runs until 2030.</p></article></body></html>")
+    page = (
+        "<html><head><title>T</title></head><body><nav>Главная | Новости | Документы</nav><article>"
+        "<p>The Government approved the programme. It runs until 2030.</p></article></body></html>"
+    )
     result = run_cli("sentences", "--lang", "en", "-", stdin=page)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -49,7 +49,7 @@ def test_legacy_russian_encodings_decode(encoding):
 
 
 def test_invalid_utf8_is_replaced_and_logged():
-    decoded = decode_bytes("Good text here. ".encode() * 20 + b"\xff\xfe bad" + " tail.".encode())
+    decoded = decode_bytes(b"Good text here. " * 20 + b"\xff\xfe bad" + b" tail.")
     assert "\ufffd" in decoded.text
     assert [r.reason for r in decoded.repairs] == ["invalid-utf8-replaced"]
 
@@ -85,8 +85,12 @@ def test_input_order_is_stable(tmp_path):
 
 ENGLISH = "The Government approved the programme of digital development until 2030."
 TEXTS = {"en": ENGLISH, "ru": RUSSIAN}
-BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
-        "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+BOMS = {
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
 
 
 def write(tmp_path, name: str, data: bytes):
@@ -259,7 +263,7 @@ def test_decode_input_gives_empty_text_for_empty_input_and_reasons_for_binary():
 def test_decoding_repairs_show_what_was_removed():
     nul = decode_bytes(b"Hello\x00\x00\x00 world.")
     assert [(r.start, r.end, r.text) for r in nul.repairs] == [(5, 8, "\\x00 ×3")]
-    broken = decode_bytes("Good text here. ".encode() * 20 + b"\xff\xfe bad" + " tail.".encode())
+    broken = decode_bytes(b"Good text here. " * 20 + b"\xff\xfe bad" + b" tail.")
     [repair] = broken.repairs
     assert broken.text[repair.start : repair.end] == "\ufffd\ufffd" and repair.text == "\\xff\\xfe"
 
@@ -272,14 +276,16 @@ def test_header_block_removal_shows_the_header(tmp_path):
 
 def test_removed_and_repaired_lines_show_their_raw_text_cut_to_200_characters():
     long_sentence = "The forum discussed the digital economy, " * 8 + "and closed."  # 339 characters
-    page = "\n".join([
-        "The Government met today and approved the plan.",
-        "5 February 2021",
-        "The delegation flew to Mоscow on Monday.",
-        long_sentence,
-        long_sentence,
-        "The session ended at noon.",
-    ])
+    page = "\n".join(
+        [
+            "The Government met today and approved the plan.",
+            "5 February 2021",
+            "The delegation flew to Mоscow on Monday.",
+            long_sentence,
+            long_sentence,
+            "The session ended at noon.",
+        ]
+    )
     _, removals = normalise_text(page)
     logged = {r.reason: r.text for r in removals}
     assert logged["date-or-time-line"] == "5 February 2021"

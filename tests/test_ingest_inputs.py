@@ -193,4 +193,3 @@ def test_a_corpus_built_inside_its_input_folder_is_not_read_by_the_next_build(tm
     assert set(inputs) == {"caf\\xe9\\x0aforged.txt", "news.txt.gz", "page.txt", "russian.txt"}
     assert inputs["russian.txt"]["encoding"] == "utf-16-le" and inputs["news.txt.gz"]["encoding"] == "gzip+utf-8"
     assert manifests[0] == manifests[1] == manifests[2]
-

@@ -67,8 +67,19 @@ COMPRESS = {"plain": lambda data: data, "gzip": gzip.compress, "bz2": bz2.compre
 
 mixed = prose(RUSSIAN_WORDS + ENGLISH_WORDS, 6)
 russian = shuffled(RUSSIAN_WORDS)
-MAGIC = [b"", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF8, b"\x1f\x8b\x08",
-         b"BZh91AY&SY", b"\xfd7zXZ\x00", b"PK\x03\x04", b"\x89PNG", b"\x28\xb5\x2f\xfd"]
+MAGIC = [
+    b"",
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF8,
+    b"\x1f\x8b\x08",
+    b"BZh91AY&SY",
+    b"\xfd7zXZ\x00",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"\x28\xb5\x2f\xfd",
+]
 any_bytes = st.one_of(
     st.binary(max_size=2000),
     st.tuples(st.sampled_from(MAGIC), st.binary(max_size=500)).map(b"".join),

@@ -109,6 +109,10 @@ def test_same_answer_in_another_process():
     here = [detect(line).as_dict() for line in lines]
     for _ in range(2):
         result = subprocess.run(
-            [sys.executable, "-m", "align", "detect", "-"], input="\n".join(lines), capture_output=True, text=True, check=False
+            [sys.executable, "-m", "align", "detect", "-"],
+            input="\n".join(lines),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert [json.loads(line) for line in result.stdout.splitlines()] == here

@@ -81,8 +81,16 @@ def test_lexicon_file_round_trip_and_hand_made_lists(tmp_path):
 def test_confident_pairs_are_one_to_one_beads_away_from_skips():
     english = [en for en, _ in CORPUS[:8]]
     russian = [ru for _, ru in CORPUS[:8]]
-    beads = [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9), Bead((2,), (2,), 0.9), Bead((3,), (), 0.0),
-             Bead((4,), (3,), 0.9), Bead((5,), (4,), 0.9), Bead((6,), (5,), 0.3), Bead((7,), (6, 7), 0.9)]
+    beads = [
+        Bead((0,), (0,), 0.9),
+        Bead((1,), (1,), 0.9),
+        Bead((2,), (2,), 0.9),
+        Bead((3,), (), 0.0),
+        Bead((4,), (3,), 0.9),
+        Bead((5,), (4,), 0.9),
+        Bead((6,), (5,), 0.3),
+        Bead((7,), (6, 7), 0.9),
+    ]
     pairs = confident_pairs(english, russian, beads)
     # 2 and 4 are next to a skip, 5 next to a weak bead is fine, 6 is weak, 7 is a merge
     assert pairs == [(english[0], russian[0]), (english[1], russian[1]), (english[5], russian[4])]
@@ -123,7 +131,11 @@ def test_realignment_places_the_skips_the_first_pass_cannot():
 
 def run_pair(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "align", "pair", "--mt", "off", *args], check=False, cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-m", "align", "pair", "--mt", "off", *args],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -152,9 +151,7 @@ def test_a_relabelled_package_is_refused(archive_name, top, tmp_path, en_ru):
 def test_identity_is_the_documented_shell_command(en_ru):
     package = read_package(unpacked_archive(en_ru))
     assert IDENTITY_COMMAND in models.__doc__
-    result = subprocess.run(
-        IDENTITY_COMMAND, shell=True, cwd=package.path, capture_output=True, text=True, check=True
-    )
+    result = subprocess.run(IDENTITY_COMMAND, shell=True, cwd=package.path, capture_output=True, text=True, check=True)
     assert result.stdout.split()[0] == package.sha256
     listing = subprocess.run(
         IDENTITY_COMMAND.rsplit(" | sha256sum", 1)[0], shell=True, cwd=package.path, capture_output=True, text=True
@@ -291,7 +288,7 @@ def test_models_help_names_the_store_default_as_it_is():
 
 
 def test_lock_file_ships_inside_the_package_and_pins_argos_1_9():
-    assert LOCK_FILE == Path(models.__file__).resolve().parent / "models.lock" and LOCK_FILE.is_file()
+    assert Path(models.__file__).resolve().parent / "models.lock" == LOCK_FILE and LOCK_FILE.is_file()
     _index, pins = read_lock(LOCK_FILE)
     assert {(p.name, p.version) for p in pins} == {("translate-en_ru", "1.9"), ("translate-ru_en", "1.9")}
     for pin in pins:
@@ -300,9 +297,16 @@ def test_lock_file_ships_inside_the_package_and_pins_argos_1_9():
 
 
 def write_pins(lock: Path, archive: Path, version: str = "0.0.1-test") -> Path:
-    lock.write_text(json.dumps({"index": "file:///nowhere", "packages": [
-        {"name": "translate-en_ru", "version": version, "links": [archive.as_uri()], "sha256": None}
-    ]}))
+    lock.write_text(
+        json.dumps(
+            {
+                "index": "file:///nowhere",
+                "packages": [
+                    {"name": "translate-en_ru", "version": version, "links": [archive.as_uri()], "sha256": None}
+                ],
+            }
+        )
+    )
     return lock
 
 
@@ -362,8 +366,17 @@ def test_models_list_works_with_an_unwritable_home(test_store, tmp_path):
 def test_translate_no_cache_works_with_an_unwritable_home(test_store, tmp_path):
     (tmp_path / "in.txt").write_text("Good afternoon.\n")
     result = run_without_a_writable_home(
-        "translate", "--from", "en", "--to", "ru", "--no-cache", "--max-decoding-length", "6", "in.txt",
-        store=test_store, cwd=tmp_path,
+        "translate",
+        "--from",
+        "en",
+        "--to",
+        "ru",
+        "--no-cache",
+        "--max-decoding-length",
+        "6",
+        "in.txt",
+        store=test_store,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1 and result.stdout.strip()

@@ -82,7 +82,10 @@ BAD_ARCHIVES = {
     "path-traversal": (lambda i, d: (i, d) if i else ("translate-en_ru-test/../../escaped.txt", "x"), "escapes"),
     "absolute-path": (lambda i, d: (i, d) if i else ("/tmp/absolute.txt", "x"), "absolute"),
     "symlink": (lambda i, d: (i, d) if i else symlink_member(), "link"),
-    "no-metadata": (lambda i, d: None if i and i.filename.endswith("metadata.json") else ((i, d) if i else None), "metadata.json"),
+    "no-metadata": (
+        lambda i, d: None if i and i.filename.endswith("metadata.json") else ((i, d) if i else None),
+        "metadata.json",
+    ),
     "no-model": (lambda i, d: None if i and i.filename.endswith("model.bin") else ((i, d) if i else None), "model"),
 }
 

@@ -53,7 +53,15 @@ def test_stage_directions():
     context = LineContext("latin", set())
     assert rule_stage_direction(line("(Video plays)"), context) == "stage-direction"
     assert rule_stage_direction(line("<…>"), context) == "stage-direction"
-    assert rule_stage_direction(line("(This is a full sentence in brackets that goes on and on for a while, well beyond a stage direction.)"), context) is None
+    assert (
+        rule_stage_direction(
+            line(
+                "(This is a full sentence in brackets that goes on and on for a while, well beyond a stage direction.)"
+            ),
+            context,
+        )
+        is None
+    )
 
 
 def test_foreign_navigation_only_for_short_labels_in_the_other_script():
@@ -148,7 +156,11 @@ def seed_segments():
     for path in sorted(SEEDS.glob("*.txt")):
         raw = read_document(path)
         document = normalise(raw)
-        result[path.name[:3]] = (path.read_text(encoding="utf-8"), document, [s.text for s in segment_document(document)])
+        result[path.name[:3]] = (
+            path.read_text(encoding="utf-8"),
+            document,
+            [s.text for s in segment_document(document)],
+        )
     return result
 
 
@@ -191,7 +203,11 @@ def test_seeds_chrome_counters_headers_and_navigation_are_removals_not_sentences
             "(Video": "stage-direction",
         },
         "003": {"Text version": "page-edge-chrome", "Publication status": "page-edge-chrome", "<…>": "stage-direction"},
-        "004": {"View settings": "page-edge-chrome", "Font size:": "page-edge-chrome", "Документ": "foreign-navigation"},
+        "004": {
+            "View settings": "page-edge-chrome",
+            "Font size:": "page-edge-chrome",
+            "Документ": "foreign-navigation",
+        },
     }
     seeds = seed_segments()
     for name, removals in expected.items():

@@ -302,7 +302,9 @@ def test_a_place_line_under_a_date_is_furniture_but_not_a_sentence_or_a_continua
     assert ("place-line", "The Kremlin, Moscow") in logged(page)
     ru = "Переговоры в Кремле\n\n8 мая 2021 года\n\nНово-Огарёво, Московская область\n\nПереговоры начались в полдень."
     assert ("place-line", "Ново-Огарёво, Московская область") in logged(ru)
-    prose = "Talks in the Kremlin\n\nMay 8, 2021\n\nThe Kremlin, Moscow, was the venue of the talks.\n\nThey began at noon."
+    prose = (
+        "Talks in the Kremlin\n\nMay 8, 2021\n\nThe Kremlin, Moscow, was the venue of the talks.\n\nThey began at noon."
+    )
     assert "The Kremlin, Moscow, was the venue of the talks." in paragraphs(prose)
 
 
@@ -324,7 +326,9 @@ def test_wire_datelines(line, cut):
 
 
 def test_a_wire_dateline_is_cut_and_logged_with_its_raw_offsets():
-    page = "Headline of the day here\n\nMOSCOW,\u00a0May 8 (Reuters) - The Kremlin said on Friday that talks would go on."
+    page = (
+        "Headline of the day here\n\nMOSCOW,\u00a0May 8 (Reuters) - The Kremlin said on Friday that talks would go on."
+    )
     text, removals = normalise_text(page)
     assert text == "The Kremlin said on Friday that talks would go on."
     [cut] = [r for r in removals if r.reason == "wire-dateline"]

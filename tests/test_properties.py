@@ -1,5 +1,6 @@
 """Property-based tests: normalisation is idempotent, segmentation loses and duplicates nothing."""
 
+import itertools
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -72,7 +73,7 @@ def test_segments_slice_the_text_and_lose_nothing(text, lang):
         assert document.text[segment.start : segment.end] == segment.text
         assert segment.text == segment.text.strip() and segment.text
     assert [s.start for s in segments] == sorted(s.start for s in segments)
-    assert all(a.end <= b.start for a, b in zip(segments, segments[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(segments))
     assert non_space("".join(s.text for s in segments)) == non_space(text)
 
 

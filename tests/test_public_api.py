@@ -63,7 +63,9 @@ def test_sentences_joins_wrapped_lines_and_keeps_paragraphs():
 
 
 def test_detect_labels_and_spans():
-    found = detect(["Road repairs begin in April.", "Ремонт дорог начнётся в апреле.", "The law «Об образовании» applies."])
+    found = detect(
+        ["Road repairs begin in April.", "Ремонт дорог начнётся в апреле.", "The law «Об образовании» applies."]
+    )
     assert [d.lang for d in found] == ["en", "ru", "en"]
     quoted = found[2]
     assert quoted.mixed and [span.lang for span in quoted.spans] == ["en", "ru", "en"]
@@ -119,8 +121,12 @@ def test_translator_without_a_package_is_an_align_error(tmp_path):
 def test_build_then_verify_a_tiny_bilingual_folder(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
-    (pages / "roads-en.txt").write_text("url: https://roads.example/en/news/12/\n\n" + "\n".join(ENGLISH) + "\n", encoding="utf-8")
-    (pages / "roads-ru.txt").write_text("url: https://roads.example/news/12/\n\n" + "\n".join(RUSSIAN) + "\n", encoding="utf-8")
+    (pages / "roads-en.txt").write_text(
+        "url: https://roads.example/en/news/12/\n\n" + "\n".join(ENGLISH) + "\n", encoding="utf-8"
+    )
+    (pages / "roads-ru.txt").write_text(
+        "url: https://roads.example/news/12/\n\n" + "\n".join(RUSSIAN) + "\n", encoding="utf-8"
+    )
     corpus = build(pages, tmp_path / "roads-en-ru", workers=1, show_progress=False, filters={"too-short": 3})
     assert corpus == tmp_path / "roads-en-ru"
     rows = [json.loads(line) for path in (corpus / "data").glob("*.jsonl") for line in path.read_text().splitlines()]

@@ -4,6 +4,7 @@ import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from conftest import SEEDS, run_cli
@@ -12,8 +13,8 @@ from conftest import SEEDS, run_cli
 class FakeHub(BaseHTTPRequestHandler):
     """Just enough of the Hub's API for create_repo + upload_folder with small files."""
 
-    requests: list = []
-    files: dict = {}
+    requests: ClassVar[list] = []
+    files: ClassVar[dict] = {}
 
     def log_message(self, *args):
         pass
@@ -32,19 +33,29 @@ class FakeHub(BaseHTTPRequestHandler):
         self.requests.append(("POST", self.path, self.headers.get("Authorization")))
         if self.path == "/api/repos/create":
             request = json.loads(body)
-            return self._reply(200, {"url": f"http://{self.headers['Host']}/datasets/{request.get('organization')}/{request['name']}"})
+            return self._reply(
+                200, {"url": f"http://{self.headers['Host']}/datasets/{request.get('organization')}/{request['name']}"}
+            )
         if self.path == "/api/validate-yaml":
             return self._reply(200, {"errors": [], "warnings": []})
         if "/preupload/" in self.path:
             files = json.loads(body)["files"]
-            return self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]})
+            return self._reply(
+                200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]}
+            )
         if "/commit/" in self.path:
             for line in body.decode().splitlines():
                 item = json.loads(line)
                 if item.get("key") == "file":
                     value = item["value"]
                     self.files[value["path"]] = base64.b64decode(value["content"])
-            return self._reply(200, {"commitUrl": f"http://{self.headers['Host']}/datasets/me/corpus/commit/{'a' * 40}", "commitOid": "a" * 40})
+            return self._reply(
+                200,
+                {
+                    "commitUrl": f"http://{self.headers['Host']}/datasets/me/corpus/commit/{'a' * 40}",
+                    "commitOid": "a" * 40,
+                },
+            )
         return self._reply(404, {"error": f"unexpected POST {self.path}"})
 
     def do_GET(self):
@@ -65,8 +76,23 @@ def hub():
 
 def test_push_uploads_every_file_with_the_token(hub, test_store, tmp_path):
     output = tmp_path / "corpus"
-    env = {"ALIGN_MODELS": str(test_store), "HF_ENDPOINT": hub, "HF_TOKEN": "hf_test_token", "HF_HUB_DISABLE_TELEMETRY": "1"}
-    args = ["build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "4", "--push", "me/corpus"]
+    env = {
+        "ALIGN_MODELS": str(test_store),
+        "HF_ENDPOINT": hub,
+        "HF_TOKEN": "hf_test_token",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+    }
+    args = [
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "4",
+        "--push",
+        "me/corpus",
+    ]
     refused = run_cli(*args, env=env)
     assert refused.returncode == 1 and "TEST MODEL" in refused.stderr and "--allow-test-model" in refused.stderr
     assert FakeHub.requests == []  # a test-model corpus goes nowhere by default
@@ -81,7 +107,15 @@ def test_push_uploads_every_file_with_the_token(hub, test_store, tmp_path):
 def test_push_without_token_is_one_clear_line(tmp_path, test_store):
     output = tmp_path / "corpus"
     result = run_cli(
-        "build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "4", "--push", "me/corpus",
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "4",
+        "--push",
+        "me/corpus",
         env={"ALIGN_MODELS": str(test_store), "HF_TOKEN": "", "HF_ENDPOINT": "http://127.0.0.1:9"},
     )
     assert result.returncode != 0 and "HF_TOKEN" in result.stderr and "Traceback" not in result.stderr
@@ -92,8 +126,19 @@ def test_push_refuses_a_corpus_that_fails_verification(tmp_path, test_store, hub
     from align.hub import PushError, push_to_hub
 
     output = tmp_path / "corpus"
-    assert run_cli("build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "4",
-                   env={"ALIGN_MODELS": str(test_store)}).returncode == 0
+    assert (
+        run_cli(
+            "build",
+            "--input",
+            str(SEEDS),
+            "--output",
+            str(output),
+            "--max-decoding-length",
+            "4",
+            env={"ALIGN_MODELS": str(test_store)},
+        ).returncode
+        == 0
+    )
     (output / "README.md").write_text("tampered", encoding="utf-8")
     with pytest.raises(PushError, match="does not match its manifest"):
         push_to_hub(output, "me/corpus", token="t")

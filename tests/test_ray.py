@@ -31,7 +31,11 @@ def snapshot(folder: Path) -> dict:
 
 def run(python: Path | str, *args: str, env: dict | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(python), *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+        [str(python), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
         env={**os.environ, "ALIGN_PROGRESS": "0", **(env or {})},
     )
 
@@ -63,8 +67,19 @@ def builds(tmp_path_factory, crawl, test_store):
             output = root / "corpus"  # the same name everywhere: the card and manifest carry it
             started = time.monotonic()
             result = run(
-                python, "-m", "align", "build", "--input", str(crawl), "--output", str(output),
-                "--max-decoding-length", "8", "--shard-size", "4", *options,
+                python,
+                "-m",
+                "align",
+                "build",
+                "--input",
+                str(crawl),
+                "--output",
+                str(output),
+                "--max-decoding-length",
+                "8",
+                "--shard-size",
+                "4",
+                *options,
                 env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(root / "cache"), **(env or {})},
             )
             assert result.returncode == 0, result.stderr
@@ -103,14 +118,28 @@ def test_an_unreachable_cluster_is_one_line_within_seconds(ray_python, crawl, te
         output = tmp_path / "corpus"
         started = time.monotonic()
         result = run(
-            ray_python, "-m", "align", "build", "--input", str(crawl), "--output", str(output),
-            "--executor", "ray", "--ray-address", address, env={"ALIGN_MODELS": str(test_store)}, timeout=120,
+            ray_python,
+            "-m",
+            "align",
+            "build",
+            "--input",
+            str(crawl),
+            "--output",
+            str(output),
+            "--executor",
+            "ray",
+            "--ray-address",
+            address,
+            env={"ALIGN_MODELS": str(test_store)},
+            timeout=120,
         )
         elapsed = time.monotonic() - started
         assert result.returncode == 1, result.stderr
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("align: error: "), result.stderr
         assert f"cannot reach the Ray cluster at {address}" in result.stderr
-        assert elapsed < 30, f"{address}: {elapsed:.1f} s"  # Python and Ray start in ~3 s; Ray alone retries for minutes
+        assert elapsed < 30, (
+            f"{address}: {elapsed:.1f} s"
+        )  # Python and Ray start in ~3 s; Ray alone retries for minutes
         assert not output.exists()
 
 
@@ -121,8 +150,20 @@ def test_a_listener_that_is_not_ray_is_one_line_within_seconds(ray_python, crawl
         address = f"127.0.0.1:{server.getsockname()[1]}"
         started = time.monotonic()
         result = run(
-            ray_python, "-m", "align", "build", "--input", str(crawl), "--output", str(tmp_path / "corpus"),
-            "--executor", "ray", "--ray-address", address, env={"ALIGN_MODELS": str(test_store)}, timeout=120,
+            ray_python,
+            "-m",
+            "align",
+            "build",
+            "--input",
+            str(crawl),
+            "--output",
+            str(tmp_path / "corpus"),
+            "--executor",
+            "ray",
+            "--ray-address",
+            address,
+            env={"ALIGN_MODELS": str(test_store)},
+            timeout=120,
         )
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert f"align: error: {address} answers, but not as a Ray cluster" in result.stderr
@@ -131,8 +172,16 @@ def test_a_listener_that_is_not_ray_is_one_line_within_seconds(ray_python, crawl
 
 def test_ray_in_the_default_environment_says_how_to_install_it(crawl, tmp_path):
     result = run(
-        sys.executable, "-m", "align", "build", "--input", str(crawl), "--output", str(tmp_path / "corpus"),
-        "--executor", "ray",
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(crawl),
+        "--output",
+        str(tmp_path / "corpus"),
+        "--executor",
+        "ray",
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("align: error: "), result.stderr
@@ -142,8 +191,16 @@ def test_ray_in_the_default_environment_says_how_to_install_it(crawl, tmp_path):
 
 def test_a_ray_address_needs_the_ray_executor(crawl, tmp_path):
     result = run(
-        sys.executable, "-m", "align", "build", "--input", str(crawl), "--output", str(tmp_path / "corpus"),
-        "--ray-address", "127.0.0.1:1",
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(crawl),
+        "--output",
+        str(tmp_path / "corpus"),
+        "--ray-address",
+        "127.0.0.1:1",
     )
     assert result.returncode == 2 and result.stderr == "align: error: --ray-address needs --executor ray\n"
 
@@ -203,14 +260,34 @@ def ray_head(ray_python, tmp_path):
     ray = ray_python.parent / "ray"
     gcs, client = free_port(), free_port()
     env = {
-        **os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32),
-        "RAY_USAGE_STATS_ENABLED": "0", "ALIGN_CACHE": str(tmp_path / "worker-cache"),
+        **os.environ,
+        "RAY_AUTH_MODE": "token",
+        "RAY_AUTH_TOKEN": secrets.token_hex(32),
+        "RAY_USAGE_STATS_ENABLED": "0",
+        "ALIGN_CACHE": str(tmp_path / "worker-cache"),
     }
     log = (tmp_path / "head.log").open("w")
     head = subprocess.Popen(
-        [str(ray), "start", "--head", "--block", "--port", str(gcs), "--ray-client-server-port", str(client),
-         "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True,
+        [
+            str(ray),
+            "start",
+            "--head",
+            "--block",
+            "--port",
+            str(gcs),
+            "--ray-client-server-port",
+            str(client),
+            "--num-cpus",
+            "2",
+            "--include-dashboard",
+            "false",
+            "--disable-usage-stats",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 180
@@ -233,7 +310,9 @@ def test_a_joined_cluster_publishes_the_bytes_of_a_local_build(ray_python, build
     addresses, env = ray_head
     auth = {name: env[name] for name in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN")}
     for kind, address in addresses.items():
-        output, stderr, _ = builds(f"joined-{kind}", ray_python, "--executor", "ray", "--ray-address", address, env=auth)
+        output, stderr, _ = builds(
+            f"joined-{kind}", ray_python, "--executor", "ray", "--ray-address", address, env=auth
+        )
         assert snapshot(output) == snapshot(reference), kind
         assert stderr == reference_stderr, stderr
 

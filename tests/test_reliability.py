@@ -24,7 +24,7 @@ def crawl_folder(folder: Path) -> Path:
     (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "nul.txt").write_bytes(b"The forum\x00 opened\x00\x00 on Monday.\n")
-    (folder / "broken.txt").write_bytes("The meeting ended. ".encode() * 10 + b"\xff\xfe\xfd" + b" Then more text.\n")
+    (folder / "broken.txt").write_bytes(b"The meeting ended. " * 10 + b"\xff\xfe\xfd" + b" Then more text.\n")
     (folder / "huge.txt").write_bytes(("A long line of words that never ends here, " * 120_000).encode())  # ~5 MB
     return folder
 
@@ -32,8 +32,16 @@ def crawl_folder(folder: Path) -> Path:
 def test_a_crawl_folder_builds_and_reports_what_it_skipped(tmp_path, test_store):
     folder = crawl_folder(tmp_path / "crawl")
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(folder), "--output", str(output), "--max-decoding-length", "6",
-                     env={"ALIGN_MODELS": str(test_store)})
+    result = run_cli(
+        "build",
+        "--input",
+        str(folder),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "6",
+        env={"ALIGN_MODELS": str(test_store)},
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "skipped picture.png: binary file" in result.stderr and "skipped empty.txt: empty file" in result.stderr
@@ -53,8 +61,17 @@ def test_a_crawl_folder_builds_and_reports_what_it_skipped(tmp_path, test_store)
     rows = [row for split in load_dataset(str(output), cache_dir=str(tmp_path / "hf")).values() for row in split]
     assert any(row["src_lang"] == "ru" and row["translation"]["ru"] == RUSSIAN for row in rows)
 
-    strict = run_cli("build", "--input", str(folder), "--output", str(tmp_path / "strict"), "--strict",
-                     "--max-decoding-length", "6", env={"ALIGN_MODELS": str(test_store)})
+    strict = run_cli(
+        "build",
+        "--input",
+        str(folder),
+        "--output",
+        str(tmp_path / "strict"),
+        "--strict",
+        "--max-decoding-length",
+        "6",
+        env={"ALIGN_MODELS": str(test_store)},
+    )
     assert strict.returncode != 0 and "--strict" in strict.stderr and not (tmp_path / "strict").exists()
 
 
@@ -63,8 +80,18 @@ def snapshot(folder: Path) -> dict:
 
 
 def build_command(output: Path, cap: int = 48) -> list[str]:
-    return [sys.executable, "-m", "align", "build", "--input", str(SEEDS), "--output", str(output),
-            "--max-decoding-length", str(cap)]
+    return [
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        str(cap),
+    ]
 
 
 def test_killed_builds_leave_old_corpus_or_none_and_rerun_gives_the_same_bytes(tmp_path, test_store):
@@ -76,7 +103,9 @@ def test_killed_builds_leave_old_corpus_or_none_and_rerun_gives_the_same_bytes(t
     output = tmp_path / "killed" / "corpus"
     env["ALIGN_CACHE"] = str(tmp_path / "cache-killed")
     for delay in (0.5, 1.5, 3.0, 5.0):
-        process = subprocess.Popen(build_command(output), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            build_command(output), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -91,7 +120,9 @@ def test_killed_builds_leave_old_corpus_or_none_and_rerun_gives_the_same_bytes(t
 def test_second_build_into_the_same_output_is_refused(tmp_path, test_store):
     output = tmp_path / "corpus"
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
-    first = subprocess.Popen(build_command(output, cap=64), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        build_command(output, cap=64), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(1.0)
     second = subprocess.run(build_command(output), env=env, cwd=ROOT, capture_output=True, text=True)
     assert second.returncode != 0
@@ -135,8 +166,13 @@ def test_random_unicode_files_decode_to_themselves(tmp_path, text):
 
 
 COMMANDS = [
-    ["detect"], ["sentences", "--lang", "en"], ["translate", "--from", "en", "--to", "ru"], ["pair", "X"],
-    ["verify"], ["models", "install"], ["build", "--output", "out", "--input"],
+    ["detect"],
+    ["sentences", "--lang", "en"],
+    ["translate", "--from", "en", "--to", "ru"],
+    ["pair", "X"],
+    ["verify"],
+    ["models", "install"],
+    ["build", "--output", "out", "--input"],
 ]
 
 
@@ -162,9 +198,21 @@ def test_fetch_refuses_a_wrong_checksum_and_leaves_the_store_alone(tmp_path, tes
 
     archive = test_store / "translate-en_ru-test.argosmodel"
     lock = tmp_path / "models.lock"
-    lock.write_text(json.dumps({"index": "file:///nowhere", "packages": [
-        {"name": "translate-en_ru", "version": "0.0.1-test", "links": [archive.as_uri()], "sha256": "0" * 64}
-    ]}))
+    lock.write_text(
+        json.dumps(
+            {
+                "index": "file:///nowhere",
+                "packages": [
+                    {
+                        "name": "translate-en_ru",
+                        "version": "0.0.1-test",
+                        "links": [archive.as_uri()],
+                        "sha256": "0" * 64,
+                    }
+                ],
+            }
+        )
+    )
     store = tmp_path / "store"
     with pytest.raises(ModelError, match="does not match models.lock"):
         fetch(store, lock)
@@ -176,9 +224,16 @@ def test_fetch_records_trust_on_first_use_then_enforces_it(tmp_path, test_store)
 
     archive = test_store / "translate-en_ru-test.argosmodel"
     lock = tmp_path / "models.lock"
-    lock.write_text(json.dumps({"index": "file:///nowhere", "packages": [
-        {"name": "translate-en_ru", "version": "0.0.1-test", "links": [archive.as_uri()], "sha256": None}
-    ]}))
+    lock.write_text(
+        json.dumps(
+            {
+                "index": "file:///nowhere",
+                "packages": [
+                    {"name": "translate-en_ru", "version": "0.0.1-test", "links": [archive.as_uri()], "sha256": None}
+                ],
+            }
+        )
+    )
     installed = fetch(tmp_path / "store", lock)
     assert [p.name for p in installed] == ["translate-en_ru"]
     assert read_lock(lock)[1][0].sha256 == file_sha256(archive)

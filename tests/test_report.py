@@ -49,8 +49,18 @@ def write_page(path: Path, url: str, title: str, lines: list[str]) -> None:
 
 
 def build(pages: Path, output: Path, models: Path) -> Path:
-    result = run_cli("build", "--input", str(pages), "--output", str(output), "--max-decoding-length", "8",
-                     "--workers", "1", env={"ALIGN_MODELS": str(models)})
+    result = run_cli(
+        "build",
+        "--input",
+        str(pages),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "8",
+        "--workers",
+        "1",
+        env={"ALIGN_MODELS": str(models)},
+    )
     assert result.returncode == 0, result.stderr
     return output
 
@@ -186,10 +196,17 @@ def test_filtered_rows_and_weak_beads_are_marked(corpus, tmp_path):
     (copy / "filtered.jsonl").write_text(json.dumps(removed, ensure_ascii=False) + "\n", encoding="utf-8")
     for path in data:  # one human row moved to filtered.jsonl, another scored low by hand
         edited = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        edited = [row | ({"score": 0.125} if row["id"] == human[0]["id"] else {}) for row in edited if row["id"] != removed["id"]]
+        edited = [
+            row | ({"score": 0.125} if row["id"] == human[0]["id"] else {})
+            for row in edited
+            if row["id"] != removed["id"]
+        ]
         path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in edited), encoding="utf-8")
     page = write_report(copy).read_text(encoding="utf-8")
-    assert "<tr><td><code>made-up-rule</code></td><td class=\"mono\">—</td><td class=\"n\">1</td><td>removed by the test</td></tr>" in page
+    assert (
+        '<tr><td><code>made-up-rule</code></td><td class="mono">—</td><td class="n">1</td><td>removed by the test</td></tr>'
+        in page
+    )
     assert "filtered by made-up-rule: removed by the test" in page
     weak = [line for line in page.splitlines() if line.startswith('<tr class="weak">')]
     # the bead, and its sentence in the English and in the Russian document
@@ -271,7 +288,7 @@ def test_html_drops_are_placed_by_the_page_source():
             assert kept_before == truth, piece.text
             checked += 1
     assert checked == len(dropped) >= 10
-    assert 0 < sum(position < max(r["start"] for r in dropped) for position in paragraph_at)
+    assert sum(position < max(r["start"] for r in dropped) for position in paragraph_at) > 0
 
 
 def test_histogram_bins():
@@ -300,7 +317,10 @@ def empty_network() -> list[str]:
     """A prefix that runs a command in a network namespace of its own, with no way out: Chromium
     calls Google's servers at start-up by itself, and nothing may leave this machine."""
     for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
-        if shutil.which(prefix[0]) and subprocess.run([*prefix, "true"], check=False, capture_output=True).returncode == 0:
+        if (
+            shutil.which(prefix[0])
+            and subprocess.run([*prefix, "true"], check=False, capture_output=True).returncode == 0
+        ):
             return prefix
     pytest.fail("cannot create an empty network namespace (unshare -n / unshare -rn); not running Chromium")
 
@@ -312,11 +332,24 @@ def open_in_chromium(page: Path, work: Path, action: str) -> tuple[subprocess.Co
     netlog = work / "netlog.json"
     home = {"HOME": str(work), "XDG_CONFIG_HOME": str(work / "config"), "XDG_CACHE_HOME": str(work / "cache")}
     command = [
-        *empty_network(), chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--disable-default-apps", "--hide-scrollbars", "--window-size=1280,2200",
+        *empty_network(),
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--hide-scrollbars",
+        "--window-size=1280,2200",
         "--force-device-scale-factor=0.5",  # the whole top of the page in a quarter of the pixels
-        f"--user-data-dir={work / 'profile'}", f"--log-net-log={netlog}", action, page.as_uri(),
+        f"--user-data-dir={work / 'profile'}",
+        f"--log-net-log={netlog}",
+        action,
+        page.as_uri(),
     ]
     done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=180, env={**os.environ, **home})
     assert done.returncode == 0, done.stderr[-2000:]

@@ -74,7 +74,9 @@ def test_prefix_abbreviations_end_a_sentence_only_before_a_sentence_starter():
 
 
 def test_russian_abbreviations_before_names_and_after_years():
-    assert spans("Форум прошёл в г. Тверь и пгт. Красное. Его открыл губернатор Московской обл. А.Ю. Воробьёв.", "ru") == [
+    assert spans(
+        "Форум прошёл в г. Тверь и пгт. Красное. Его открыл губернатор Московской обл. А.Ю. Воробьёв.", "ru"
+    ) == [
         "Форум прошёл в г. Тверь и пгт. Красное.",
         "Его открыл губернатор Московской обл. А.Ю. Воробьёв.",
     ]
@@ -118,19 +120,33 @@ def test_list_items_are_sentences_that_keep_their_markers():
         "2. Consult the regions.",
         "3. Submit it.",
     ]
-    assert spans("1) collect data 2) train staff 3) report back") == ["1) collect data", "2) train staff", "3) report back"]
+    assert spans("1) collect data 2) train staff 3) report back") == [
+        "1) collect data",
+        "2) train staff",
+        "3) report back",
+    ]
     assert spans("▪ energy ▪ transport ▪ housing") == ["▪ energy", "▪ transport", "▪ housing"]
     assert spans("• 4. Energy • 5. Transport") == ["• 4. Energy", "• 5. Transport"]
-    assert spans("Меры: а) снизить ставки; б) продлить льготы.", "ru") == ["Меры:", "а) снизить ставки;", "б) продлить льготы."]
+    assert spans("Меры: а) снизить ставки; б) продлить льготы.", "ru") == [
+        "Меры:",
+        "а) снизить ставки;",
+        "б) продлить льготы.",
+    ]
     # not lists: no space after the marker, or numbers that do not follow each other
     assert spans("Купить: 1.хлеб, 2.молоко.", "ru") == ["Купить: 1.хлеб, 2.молоко."]
-    assert spans("The score was 3 to 1. 5 players were injured.") == ["The score was 3 to 1.", "5 players were injured."]
+    assert spans("The score was 3 to 1. 5 players were injured.") == [
+        "The score was 3 to 1.",
+        "5 players were injured.",
+    ]
 
 
 def test_ellipses_inside_and_at_the_end_of_sentences():
     assert spans("The plan . . . was never finished.") == ["The plan . . . was never finished."]
     assert spans("He hesitated . . . . Then he signed.") == ["He hesitated . . . .", "Then he signed."]
-    assert spans("Time is short. . . . The decision cannot wait.") == ["Time is short.", ". . . The decision cannot wait."]
+    assert spans("Time is short. . . . The decision cannot wait.") == [
+        "Time is short.",
+        ". . . The decision cannot wait.",
+    ]
     assert spans("We waited... Nothing happened... and then it rained.") == [
         "We waited...",
         "Nothing happened... and then it rained.",
@@ -144,7 +160,7 @@ def test_hand_made_cases_meet_the_target():
         assert right / len(cases) >= 0.98 and f1 >= 0.98, (right, len(cases), f1)
 
 
-TEXT = st.text(alphabet=st.sampled_from(list("aZя Я.!?…«»“”\"()1•:;-–\n ")), max_size=120)
+TEXT = st.text(alphabet=st.sampled_from(list('aZя Я.!?…«»“”"()1•:;-–\n ')), max_size=120)
 
 
 @settings(max_examples=300, deadline=None)

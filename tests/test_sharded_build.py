@@ -21,15 +21,26 @@ def snapshot(folder: Path) -> dict:
 def crawl(tmp_path_factory) -> Path:
     """English, Russian and bilingual pages (pairs by URL and by content), a duplicate page."""
     folder = tmp_path_factory.mktemp("crawl")
-    generate_crawl(folder, english=14, russian=12, bilingual_by_url=4, bilingual_by_content=4, sentences=(6, 12), seed=3)
+    generate_crawl(
+        folder, english=14, russian=12, bilingual_by_url=4, bilingual_by_content=4, sentences=(6, 12), seed=3
+    )
     first = sorted(folder.glob("en-*.txt"))[0]
     (folder / "zz-copy-of-a-page.txt").write_bytes(first.read_bytes())
     return folder
 
 
 def build(crawl: Path, output: Path, cache: Path, store: Path, *extra: str, env: dict | None = None):
-    return run_cli("build", "--input", str(crawl), "--output", str(output), "--max-decoding-length", "8", *extra,
-                   env={"ALIGN_MODELS": str(store), "ALIGN_CACHE": str(cache), **(env or {})})
+    return run_cli(
+        "build",
+        "--input",
+        str(crawl),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "8",
+        *extra,
+        env={"ALIGN_MODELS": str(store), "ALIGN_CACHE": str(cache), **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +52,11 @@ def reference(crawl, test_store, tmp_path_factory) -> Path:
     return output
 
 
-@pytest.mark.parametrize("options", [["--workers", "2"], ["--workers", "2", "--shard-size", "3"], ["--workers", "1", "--shard-size", "1"]],
-                         ids=["2-workers", "2-workers-small-shards", "1-worker-one-document-shards"])
+@pytest.mark.parametrize(
+    "options",
+    [["--workers", "2"], ["--workers", "2", "--shard-size", "3"], ["--workers", "1", "--shard-size", "1"]],
+    ids=["2-workers", "2-workers-small-shards", "1-worker-one-document-shards"],
+)
 def test_workers_and_shard_sizes_publish_the_same_bytes(crawl, reference, test_store, tmp_path, options):
     output = tmp_path / "corpus"
     result = build(crawl, output, tmp_path / "cache", test_store, *options)
@@ -76,7 +90,7 @@ def test_a_killed_build_resumes_from_finished_shards_and_publishes_the_same_byte
     assert not list(cache.glob("work/*"))  # a published build leaves no work behind
 
 
-FAULTS = '''
+FAULTS = """
 import os
 if os.environ.get("ALIGN_TEST_FAULTS"):
     import align.steps as steps
@@ -88,7 +102,7 @@ if os.environ.get("ALIGN_TEST_FAULTS"):
             os._exit(9)
         return original(raw)
     steps.normalise = normalise
-'''
+"""
 
 
 @pytest.fixture
@@ -124,7 +138,9 @@ def test_an_error_in_a_stage_skips_that_document_and_names_its_file(tmp_path, te
 
 def test_a_worker_that_dies_costs_only_its_document(tmp_path, test_store, faults):
     folder = pages(tmp_path, "FAULT-EXIT")
-    result = build(folder, tmp_path / "corpus", tmp_path / "cache", test_store, "--workers", "2", "--shard-size", "3", env=faults)
+    result = build(
+        folder, tmp_path / "corpus", tmp_path / "cache", test_store, "--workers", "2", "--shard-size", "3", env=faults
+    )
     assert result.returncode == 0, result.stderr
     assert "a worker died preparing page-3.txt" in result.stderr
     assert "skipped page-3.txt: error: worker died" in result.stderr
@@ -132,7 +148,9 @@ def test_a_worker_that_dies_costs_only_its_document(tmp_path, test_store, faults
     import json
 
     manifest = json.loads((tmp_path / "corpus" / "manifest.json").read_text())
-    assert [e["path"] for e in manifest["inputs"] if e["status"] == "used"] == [f"page-{n}.txt" for n in (0, 1, 2, 4, 5)]
+    assert [e["path"] for e in manifest["inputs"] if e["status"] == "used"] == [
+        f"page-{n}.txt" for n in (0, 1, 2, 4, 5)
+    ]
 
 
 def children(pid: int) -> list[int]:
@@ -151,11 +169,26 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_workers_never_outlive_their_build(crawl, test_store, tmp_path, how):
-    command = [sys.executable, "-m", "align", "build", "--input", str(crawl), "--output", str(tmp_path / "corpus"),
-               "--max-decoding-length", "64", "--workers", "2", "--shard-size", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(crawl),
+        "--output",
+        str(tmp_path / "corpus"),
+        "--max-decoding-length",
+        "64",
+        "--workers",
+        "2",
+        "--shard-size",
+        "2",
+    ]
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while len(children(process.pid)) < 3 and time.monotonic() < deadline:  # two workers and the tracker
         time.sleep(0.05)

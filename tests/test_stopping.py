@@ -29,9 +29,23 @@ def test_sigterm_stops_a_build_with_one_line_and_nothing_left_behind(tmp_path, t
     output = tmp_path / "corpus"
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "align", "build", "--input", str(SEEDS), "--output", str(output),
-         "--max-decoding-length", "200"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "align",
+            "build",
+            "--input",
+            str(SEEDS),
+            "--output",
+            str(output),
+            "--max-decoding-length",
+            "200",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert wait_for(lambda: (tmp_path / "cache" / "translations-v2.sqlite").exists())  # translating now
     process.send_signal(signal.SIGTERM)
@@ -46,8 +60,14 @@ def test_sigterm_during_verify_rebuild_leaves_no_rebuild_folder(tmp_path, test_s
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
     built = run_cli("build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "200", env=env)
     assert built.returncode == 0, built.stderr
-    process = subprocess.Popen([sys.executable, "-m", "align", "verify", str(output), "--rebuild", str(SEEDS)],
-                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "align", "verify", str(output), "--rebuild", str(SEEDS)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert wait_for(lambda: leftovers(tmp_path) != [])
     time.sleep(1.0)
     process.send_signal(signal.SIGTERM)
@@ -58,8 +78,16 @@ def test_sigterm_during_verify_rebuild_leaves_no_rebuild_folder(tmp_path, test_s
 
 def test_missing_token_for_push_is_found_before_the_build(tmp_path, test_store):
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(SEEDS), "--output", str(output), "--push", "me/corpus",
-                     env={"ALIGN_MODELS": str(test_store), "HF_TOKEN": "", "ALIGN_CACHE": str(tmp_path / "cache")})
+    result = run_cli(
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(output),
+        "--push",
+        "me/corpus",
+        env={"ALIGN_MODELS": str(test_store), "HF_TOKEN": "", "ALIGN_CACHE": str(tmp_path / "cache")},
+    )
     assert result.returncode == 1 and "HF_TOKEN" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not output.exists() and not (tmp_path / "cache").exists()
@@ -67,25 +95,45 @@ def test_missing_token_for_push_is_found_before_the_build(tmp_path, test_store):
 
 def test_a_huge_decoding_length_is_capped_and_said(use_store, tmp_path):
     (tmp_path / "in.txt").write_text("Good afternoon.\n")
-    result = run_cli("translate", "--from", "en", "--to", "ru", "--max-decoding-length", "100000", "in.txt",
-                     cwd=tmp_path)
+    result = run_cli(
+        "translate", "--from", "en", "--to", "ru", "--max-decoding-length", "100000", "in.txt", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert "capped at 1024" in result.stderr and len(result.stdout.splitlines()) == 1
 
 
 def full_disk_build(tmp_path, test_store, output: Path) -> subprocess.CompletedProcess:
     """A build whose output folder sits on a 256 KiB tmpfs, mounted in a private mount namespace."""
-    command = [sys.executable, "-m", "align", "build", "--input", str(SEEDS), "--output", str(output),
-               "--max-decoding-length", "8"]
-    script = f"mount -t tmpfs -o size=256k tmpfs {output.parent} && exec \"$@\""
+    command = [
+        sys.executable,
+        "-m",
+        "align",
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "8",
+    ]
+    script = f'mount -t tmpfs -o size=256k tmpfs {output.parent} && exec "$@"'
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
-    return subprocess.run(["unshare", "-m", "sh", "-c", script, "build", *command],
-                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "build", *command],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def can_mount_tmpfs() -> bool:
     try:
-        return subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True).returncode == 0
+        return (
+            subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True).returncode
+            == 0
+        )
     except OSError:
         return False
 
@@ -119,8 +167,14 @@ def test_without_models_the_message_names_every_direction_and_nothing_is_written
     (pages / "en.txt").write_text("The Government approved the programme in 2021.\n", encoding="utf-8")
     (pages / "ru.txt").write_text("Кошка спит на диване весь день, а собака лает во дворе.\n", encoding="utf-8")
     cache = tmp_path / "cache"
-    result = run_cli("build", "--input", str(pages), "--output", str(tmp_path / "corpus"),
-                     env={"ALIGN_MODELS": str(tmp_path / "none"), "ALIGN_CACHE": str(cache)})
+    result = run_cli(
+        "build",
+        "--input",
+        str(pages),
+        "--output",
+        str(tmp_path / "corpus"),
+        env={"ALIGN_MODELS": str(tmp_path / "none"), "ALIGN_CACHE": str(cache)},
+    )
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     for words in ("en→ru", "ru→en", "python -m align models fetch", "make-test-package", "MAX_DECODING_LENGTH"):
@@ -171,8 +225,18 @@ def test_a_slow_document_is_skipped_with_reason_timeout_and_the_build_goes_on(tm
     sentences = (f"Region {n} reported {n * 7} new schools and {n * 3} clinics this year." for n in range(40_000))
     (pages / "slow.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(pages), "--output", str(output), "--max-decoding-length", "4",
-                     "--document-timeout", "0.3", env={"ALIGN_MODELS": str(test_store)})
+    result = run_cli(
+        "build",
+        "--input",
+        str(pages),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "4",
+        "--document-timeout",
+        "0.3",
+        env={"ALIGN_MODELS": str(test_store)},
+    )
     assert result.returncode == 0, result.stderr
     assert "skipped slow.txt: timeout" in result.stderr
     inputs = {entry["path"]: entry for entry in json.loads((output / "manifest.json").read_text())["inputs"]}
@@ -186,8 +250,16 @@ def test_a_document_without_english_or_russian_is_skipped_not_used(tmp_path, tes
     (pages / "good.txt").write_text("The Government approved the programme.\n", encoding="utf-8")
     (pages / "numbers.txt").write_text("12 345 678\n--- 2021 ---\n", encoding="utf-8")
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(pages), "--output", str(output), "--max-decoding-length", "4",
-                     env={"ALIGN_MODELS": str(test_store)})
+    result = run_cli(
+        "build",
+        "--input",
+        str(pages),
+        "--output",
+        str(output),
+        "--max-decoding-length",
+        "4",
+        env={"ALIGN_MODELS": str(test_store)},
+    )
     assert result.returncode == 0, result.stderr
     inputs = {entry["path"]: entry for entry in json.loads((output / "manifest.json").read_text())["inputs"]}
     assert inputs["numbers.txt"]["status"] == "skipped" and "sentence" in inputs["numbers.txt"]["reason"]
@@ -202,8 +274,13 @@ def run_on_terminal(args, env) -> str:
 
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # 120 columns
-    process = subprocess.Popen([sys.executable, "-m", "align", *args], stdout=subprocess.DEVNULL,
-                               stderr=follower, env={**os.environ, **env}, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "align", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -221,9 +298,18 @@ def run_on_terminal(args, env) -> str:
 
 def test_progress_bars_on_a_terminal_and_silence_when_piped(tmp_path, test_store):
     env = {"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache"), "CI": "", "TERM": "xterm"}
-    terminal = run_on_terminal(["build", "--input", str(SEEDS), "--output", str(tmp_path / "a"),
-                                "--max-decoding-length", "16"], env)
+    terminal = run_on_terminal(
+        ["build", "--input", str(SEEDS), "--output", str(tmp_path / "a"), "--max-decoding-length", "16"], env
+    )
     assert "read" in terminal and "translate" in terminal and "sent/s" in terminal and "publish" in terminal
-    piped = run_cli("build", "--input", str(SEEDS), "--output", str(tmp_path / "b"), "--max-decoding-length", "16",
-                    env={**env, "ALIGN_CACHE": str(tmp_path / "cache2")})
+    piped = run_cli(
+        "build",
+        "--input",
+        str(SEEDS),
+        "--output",
+        str(tmp_path / "b"),
+        "--max-decoding-length",
+        "16",
+        env={**env, "ALIGN_CACHE": str(tmp_path / "cache2")},
+    )
     assert piped.returncode == 0 and "\r" not in piped.stderr and "sent/s" not in piped.stderr

@@ -15,7 +15,12 @@ def make(use_store, tmp_path, cap=12):
 
 def test_one_output_per_input_in_order_with_duplicates(use_store, tmp_path):
     translator, _ = make(use_store, tmp_path)
-    sentences = ["Good afternoon, colleagues.", "The forum opened.", "Good afternoon, colleagues.", "A much longer sentence about the digital economy of the country and its platforms."]
+    sentences = [
+        "Good afternoon, colleagues.",
+        "The forum opened.",
+        "Good afternoon, colleagues.",
+        "A much longer sentence about the digital economy of the country and its platforms.",
+    ]
     outputs = translator.translate(sentences)
     assert len(outputs) == 4 and outputs[0] == outputs[2]
     assert outputs == [translator.translate([s])[0] for s in sentences]  # batching/sorting keep order
@@ -90,7 +95,9 @@ def test_output_does_not_depend_on_the_worker_count(int8_package):
     text = (SEEDS / "003_8df5f612af0a12da.txt").read_text(encoding="utf-8").replace("\n", " ")
     sentences = [s.strip() + "." for s in text.split(".") if s.strip()][:40]
     outputs = [
-        ArgosTranslator(package, DecodingSettings(max_decoding_length=16), workers=w, threads_per_worker=t).translate(sentences)
+        ArgosTranslator(package, DecodingSettings(max_decoding_length=16), workers=w, threads_per_worker=t).translate(
+            sentences
+        )
         for w, t in ((1, 1), (2, 1), (1, 2))
     ]
     assert outputs[0] == outputs[1] == outputs[2]
@@ -112,14 +119,24 @@ def argos_per_sentence(package_path, sentences, cap, inter_threads=1, intra_thre
     from align.models import argos_package_module
 
     package = argos_package_module().Package(package_path)
-    model = ctranslate2.Translator(str(package_path / "model"), inter_threads=inter_threads, intra_threads=intra_threads)
+    model = ctranslate2.Translator(
+        str(package_path / "model"), inter_threads=inter_threads, intra_threads=intra_threads
+    )
     outputs = []
     for sentence in sentences:
         tokens = [package.tokenizer.encode(sentence)]
         prefix = [[package.target_prefix]] if package.target_prefix != "" else None
         result = model.translate_batch(
-            tokens, target_prefix=prefix, replace_unknowns=True, max_batch_size=32, batch_type="tokens",
-            beam_size=4, num_hypotheses=1, length_penalty=0.2, return_scores=True, max_decoding_length=cap,
+            tokens,
+            target_prefix=prefix,
+            replace_unknowns=True,
+            max_batch_size=32,
+            batch_type="tokens",
+            beam_size=4,
+            num_hypotheses=1,
+            length_penalty=0.2,
+            return_scores=True,
+            max_decoding_length=cap,
         )[0]
         value = package.tokenizer.decode(result.hypotheses[0])
         if package.target_prefix != "" and value.startswith(package.target_prefix):
@@ -132,7 +149,10 @@ def argos_per_sentence(package_path, sentences, cap, inter_threads=1, intra_thre
 
 def seed_sentences(count):
     """Sentences of many token lengths, several sharing a length (so batches hold more than one)."""
-    text = " ".join((SEEDS / name).read_text(encoding="utf-8").replace("\n", " ") for name in sorted(p.name for p in SEEDS.glob("*.txt")))
+    text = " ".join(
+        (SEEDS / name).read_text(encoding="utf-8").replace("\n", " ")
+        for name in sorted(p.name for p in SEEDS.glob("*.txt"))
+    )
     sentences = list(dict.fromkeys(s.strip() + "." for s in text.split(".") if len(s.strip()) > 3))
     return sentences[:count]
 
@@ -232,7 +252,14 @@ def test_interrupted_run_resumes_without_translating_finished_batches(use_store,
 
 
 HEAVY_FOR_TRANSLATE = (
-    "align.pipeline", "align.steps", "align.aligner", "tqdm", "numpy", "pyarrow", "datasets", "trafilatura",
+    "align.pipeline",
+    "align.steps",
+    "align.aligner",
+    "tqdm",
+    "numpy",
+    "pyarrow",
+    "datasets",
+    "trafilatura",
     "argostranslate.package",
 )
 
@@ -254,7 +281,24 @@ def test_translate_command_imports_nothing_it_does_not_use(use_store, tmp_path):
         "print(code, *heavy)\n"
     )
     for extra in ([], ["--no-keep-foreign"]):
-        args = ["translate", "--from", "en", "--to", "ru", "--max-decoding-length", "4", "--no-cache", *extra, str(source)]
-        result = subprocess.run([sys.executable, "-c", probe, *args], check=False, capture_output=True, text=True, timeout=300,
-                                env={**__import__("os").environ, "ALIGN_PROGRESS": "0"})
+        args = [
+            "translate",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "--max-decoding-length",
+            "4",
+            "--no-cache",
+            *extra,
+            str(source),
+        ]
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**__import__("os").environ, "ALIGN_PROGRESS": "0"},
+        )
         assert result.stdout.split() == ["0"], (extra, result.stdout, result.stderr[-2000:])

@@ -37,20 +37,40 @@ def page(name: str) -> bytes:
 # ------------------------------------------------------------------------------------- building
 
 
-def response_record(writer: WARCWriter, url: str, body: bytes, content_type: str = "text/html; charset=utf-8",
-                    status: str = "200 OK", date: str = CAPTURED, headers: dict | None = None):
-    http = StatusAndHeaders(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-    return writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                     warc_headers_dict={"WARC-Date": date, **(headers or {})})
+def response_record(
+    writer: WARCWriter,
+    url: str,
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    date: str = CAPTURED,
+    headers: dict | None = None,
+):
+    http = StatusAndHeaders(
+        status, [("Content-Type", content_type), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+    )
+    return writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": date, **(headers or {})},
+    )
 
 
 def request_record(writer: WARCWriter, url: str):
     path = re.sub(r"^https?://[^/]+", "", url) or "/"
-    http = StatusAndHeaders(f"GET {path} HTTP/1.1", [("Host", "minsever.example"), ("User-Agent", "Wget/1.21.4")], is_http_request=True)
-    return writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=http, warc_headers_dict={"WARC-Date": CAPTURED})
+    http = StatusAndHeaders(
+        f"GET {path} HTTP/1.1", [("Host", "minsever.example"), ("User-Agent", "Wget/1.21.4")], is_http_request=True
+    )
+    return writer.create_warc_record(
+        url, "request", payload=io.BytesIO(b""), http_headers=http, warc_headers_dict={"WARC-Date": CAPTURED}
+    )
 
 
-def write_archive(path: Path, entries: list[tuple], *, compress: bool = True, version: str = "1.1", wget: bool = False) -> list[int]:
+def write_archive(
+    path: Path, entries: list[tuple], *, compress: bool = True, version: str = "1.1", wget: bool = False
+) -> list[int]:
     """An archive of ``entries`` (url, body, options for ``response_record``) after a warcinfo
     record; with ``wget``, each response follows its request and a metadata record closes the
     file, as ``wget --warc-file`` writes. Returns the offset of every response record."""
@@ -64,8 +84,12 @@ def write_archive(path: Path, entries: list[tuple], *, compress: bool = True, ve
             offsets.append(out.tell())
             writer.write_record(response_record(writer, url, body, **(options[0] if options else {})))
         if wget:
-            log = writer.create_warc_record("metadata://gnu.org/software/wget/warc/wget.log", "metadata",
-                                            payload=io.BytesIO(b"wget log"), warc_content_type="text/plain")
+            log = writer.create_warc_record(
+                "metadata://gnu.org/software/wget/warc/wget.log",
+                "metadata",
+                payload=io.BytesIO(b"wget log"),
+                warc_content_type="text/plain",
+            )
             writer.write_record(log)
     return offsets
 
@@ -126,16 +150,39 @@ def sources(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory) -> tuple[Path, list[int]]:
     path = tmp_path_factory.mktemp("warc") / "crawl.warc.gz"
-    offsets = write_archive(path, [
-        (EN_URL, page("minsever_en_news_1.html")),
-        (RU_URL, page("minsever_ru_news_1.html")),
-        ("http://sever-rayon.example/news/116.html", page("legacy_ru_cp1251.html"), {"content_type": "text/html; charset=windows-1251"}),
-        ("https://minsever.example/static/img/emblem.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", {"content_type": "image/svg+xml"}),
-        ("https://minsever.example/en/old/", b"<html><body>Moved</body></html>", {"status": "301 Moved Permanently"}),
-        ("https://minsever.example/en/missing/", b"<html><body>Not found</body></html>", {"status": "404 Not Found"}),
-        ("https://minsever.example/en/news/1/?from=rss", page("minsever_en_news_1.html")),
-        ("https://minsever.example/en/news/2/", page("minsever_en_news_1.html")[:2000], {"headers": {"WARC-Truncated": "length"}}),
-    ])
+    offsets = write_archive(
+        path,
+        [
+            (EN_URL, page("minsever_en_news_1.html")),
+            (RU_URL, page("minsever_ru_news_1.html")),
+            (
+                "http://sever-rayon.example/news/116.html",
+                page("legacy_ru_cp1251.html"),
+                {"content_type": "text/html; charset=windows-1251"},
+            ),
+            (
+                "https://minsever.example/static/img/emblem.svg",
+                b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+                {"content_type": "image/svg+xml"},
+            ),
+            (
+                "https://minsever.example/en/old/",
+                b"<html><body>Moved</body></html>",
+                {"status": "301 Moved Permanently"},
+            ),
+            (
+                "https://minsever.example/en/missing/",
+                b"<html><body>Not found</body></html>",
+                {"status": "404 Not Found"},
+            ),
+            ("https://minsever.example/en/news/1/?from=rss", page("minsever_en_news_1.html")),
+            (
+                "https://minsever.example/en/news/2/",
+                page("minsever_en_news_1.html")[:2000],
+                {"headers": {"WARC-Truncated": "length"}},
+            ),
+        ],
+    )
     return path, offsets
 
 
@@ -160,8 +207,13 @@ def test_page_metadata(crawl):
     path, offsets = crawl
     first = next(iter_records(path, "crawl.warc.gz"))
     assert first.data == page("minsever_en_news_1.html")
-    assert first.metadata == {"url": EN_URL, "date": CAPTURED, "charset": "utf-8", "content_type": "text/html",
-                              "record_offset": str(offsets[0])}
+    assert first.metadata == {
+        "url": EN_URL,
+        "date": CAPTURED,
+        "charset": "utf-8",
+        "content_type": "text/html",
+        "record_offset": str(offsets[0]),
+    }
 
 
 def test_english_and_russian_pages_become_a_url_pair(crawl):
@@ -192,7 +244,13 @@ def test_charset_from_the_http_header(crawl):
 @pytest.mark.parametrize("compress", [True, False], ids=["warc.gz", "warc"])
 def test_wget_style_warc_1_0(tmp_path, compress):
     path = tmp_path / ("site.warc.gz" if compress else "site.warc")
-    offsets = write_archive(path, [(url, page(name), {"content_type": "text/html"}) for url, name in FOUR], compress=compress, version="1.0", wget=True)
+    offsets = write_archive(
+        path,
+        [(url, page(name), {"content_type": "text/html"}) for url, name in FOUR],
+        compress=compress,
+        version="1.0",
+        wget=True,
+    )
     assert path.read_bytes()[:10] == b"WARC/1.0\r\n" or compress
     assert outcomes(path) == [("WarcPage", f"{path.name}#{offset}", None) for offset in offsets]
     assert is_warc(path)
@@ -208,7 +266,9 @@ def test_http_content_and_transfer_encodings_are_undone(tmp_path):
     brotli = pytest.importorskip("brotli")
 
     html_page = page("minsever_en_news_1.html")
-    chunked = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (html_page[:1000], html_page[1000:])) + b"0\r\n\r\n"
+    chunked = (
+        b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (html_page[:1000], html_page[1000:])) + b"0\r\n\r\n"
+    )
     bodies = [
         (gzip.compress(html_page, mtime=0), [("Content-Encoding", "gzip")]),
         (brotli.compress(html_page), [("Content-Encoding", "br")]),
@@ -232,7 +292,11 @@ def test_revisit_records_are_skipped(tmp_path):
         offset = out.tell()
         revisit = writer.create_revisit_record(EN_URL, "sha1:AAAA", EN_URL, CAPTURED)
         writer.write_record(revisit)
-    assert outcomes(path)[1] == ("WarcSkip", f"{path.name}#{offset}", "revisit record (the crawler stored the page earlier)")
+    assert outcomes(path)[1] == (
+        "WarcSkip",
+        f"{path.name}#{offset}",
+        "revisit record (the crawler stored the page earlier)",
+    )
 
 
 def test_is_warc(tmp_path):
@@ -258,7 +322,9 @@ def test_corrupt_data_costs_one_record(tmp_path, compress):
         data[index] ^= 0x5A
     path.write_bytes(bytes(data))
     found = outcomes(path)
-    assert [source for kind, source, _ in found if kind == "WarcPage"] == [f"{path.name}#{offsets[i]}" for i in (0, 2, 3)]
+    assert [source for kind, source, _ in found if kind == "WarcPage"] == [
+        f"{path.name}#{offsets[i]}" for i in (0, 2, 3)
+    ]
     skipped = [(source, reason) for kind, source, reason in found if kind == "WarcSkip"]
     assert len(skipped) == 1 and skipped[0][0] == f"{path.name}#{offsets[1]}"
     expected = "corrupt gzip member" if compress else "damaged record (block digest failed"
@@ -274,10 +340,15 @@ def test_lying_content_length_costs_one_record(tmp_path, compress, change):
     records[1] = with_content_length(records[1], change)
     offsets = pack(path, records, compress)
     found = outcomes(path)
-    assert [source for kind, source, _ in found if kind == "WarcPage"] == [f"{path.name}#{offsets[i]}" for i in (0, 2, 3)]
+    assert [source for kind, source, _ in found if kind == "WarcPage"] == [
+        f"{path.name}#{offsets[i]}" for i in (0, 2, 3)
+    ]
     skipped = [(source, reason) for kind, source, reason in found if kind == "WarcSkip"]
     assert len(skipped) == 1 and skipped[0][0] == f"{path.name}#{offsets[1]}"
-    assert re.match(r"Content-Length does not match|record shorter than its Content-Length|damaged record \(block digest", skipped[0][1])
+    assert re.match(
+        r"Content-Length does not match|record shorter than its Content-Length|damaged record \(block digest",
+        skipped[0][1],
+    )
     assert damaged(path) == [f"{path.name}#{offsets[1]}"]
 
 
@@ -289,7 +360,9 @@ def test_truncated_archive(tmp_path, compress):
     found = outcomes(path)
     assert [kind for kind, _, _ in found] == ["WarcPage"] * 3 + ["WarcSkip"]
     assert found[3][1] == f"{path.name}#{offsets[3]}"
-    assert found[3][2] in ("record shorter than its Content-Length (truncated archive or wrong length)",) or found[3][2].startswith("corrupt gzip member")
+    assert found[3][2] in ("record shorter than its Content-Length (truncated archive or wrong length)",) or found[3][
+        2
+    ].startswith("corrupt gzip member")
 
 
 def test_large_page_is_skipped_while_streaming(tmp_path):
@@ -300,7 +373,10 @@ def test_large_page_is_skipped_while_streaming(tmp_path):
     chunk = ("<p>" + " ".join(rng.choice(words) for _ in range(180_000)) + ".</p>\n").encode()
     big = b"<html><body>" + chunk * (50_000_000 // len(chunk) + 1) + b"</body></html>"
     path = tmp_path / "big.warc.gz"
-    offsets = pack(path, [record_bytes("https://minsever.example/huge/", big), record_bytes(EN_URL, page("minsever_en_news_1.html"))])
+    offsets = pack(
+        path,
+        [record_bytes("https://minsever.example/huge/", big), record_bytes(EN_URL, page("minsever_en_news_1.html"))],
+    )
     del big, chunk
     tracemalloc.start()
     try:
@@ -308,7 +384,10 @@ def test_large_page_is_skipped_while_streaming(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert found == [("WarcSkip", f"{path.name}#{offsets[0]}", "HTML page larger than 8 MiB"), ("WarcPage", f"{path.name}#{offsets[1]}", None)]
+    assert found == [
+        ("WarcSkip", f"{path.name}#{offsets[0]}", "HTML page larger than 8 MiB"),
+        ("WarcPage", f"{path.name}#{offsets[1]}", None),
+    ]
     assert peak < 20 << 20
 
 
@@ -318,7 +397,9 @@ def test_page_that_grows_past_the_limit_when_decoded(tmp_path):
     path = tmp_path / "bomb-body.warc.gz"
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], protocol="HTTP/1.1")
+        http = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], protocol="HTTP/1.1"
+        )
         writer.write_record(writer.create_warc_record(EN_URL, "response", payload=io.BytesIO(body), http_headers=http))
     assert outcomes(path) == [("WarcSkip", f"{path.name}#0", "HTML page larger than 8 MiB")]
 
@@ -340,7 +421,11 @@ def test_html_bomb_in_an_archive(tmp_path):
 
 
 def test_not_a_warc(tmp_path):
-    for name, data in (("notes.warc.gz", gzip.compress(b"just some text\n" * 100)), ("empty.warc", b""), ("page.warc", page("minsever_en_news_1.html"))):
+    for name, data in (
+        ("notes.warc.gz", gzip.compress(b"just some text\n" * 100)),
+        ("empty.warc", b""),
+        ("page.warc", page("minsever_en_news_1.html")),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         assert outcomes(path) == [("WarcSkip", name, "not a WARC file (no WARC/1.x record at its start)")]
@@ -400,8 +485,17 @@ def test_a_warc_of_both_languages_builds_human_rows(crawl, tmp_path, test_store)
     pages.mkdir()
     shutil.copy(path, pages / path.name)
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(pages), "--output", str(output), "--strict", "--max-decoding-length", "4",
-                     env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")})
+    result = run_cli(
+        "build",
+        "--input",
+        str(pages),
+        "--output",
+        str(output),
+        "--strict",
+        "--max-decoding-length",
+        "4",
+        env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")},
+    )
     assert result.returncode == 0, result.stderr
     assert "ignored 5 archive record(s)" in result.stderr  # --strict lets what is not a page pass
     manifest = json.loads((output / "manifest.json").read_text())

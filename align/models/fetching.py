@@ -57,8 +57,7 @@ def read_lock(path: Path = LOCK_FILE) -> tuple[str, list[Pin]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         pins = [
-            Pin(p["name"], p.get("version"), tuple(p.get("links") or ()), p.get("sha256"))
-            for p in data["packages"]
+            Pin(p["name"], p.get("version"), tuple(p.get("links") or ()), p.get("sha256")) for p in data["packages"]
         ]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(f"{path}: unreadable model lock file ({error})") from None
@@ -71,10 +70,7 @@ def write_lock(index: str, pins: Iterable[Pin], path: Path = LOCK_FILE) -> None:
         "first `make models` and written back; sha256 is the archive's, recorded on first use when "
         "the index gives none, and enforced after that.",
         "index": index,
-        "packages": [
-            {"name": p.name, "version": p.version, "links": list(p.links), "sha256": p.sha256}
-            for p in pins
-        ],
+        "packages": [{"name": p.name, "version": p.version, "links": list(p.links), "sha256": p.sha256} for p in pins],
     }
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -117,9 +113,9 @@ def resolve_from_index(index_url: str, pins: list[Pin], scratch: Path) -> list[P
             resolved.append(pin)
             continue
         matches = [
-            p for p in available
-            if package.argospm_package_name(p) == pin.name
-            and (pin.version is None or p.package_version == pin.version)
+            p
+            for p in available
+            if package.argospm_package_name(p) == pin.name and (pin.version is None or p.package_version == pin.version)
         ]
         if not matches:
             raise ModelError(f"the package index has no {pin.name} {pin.version or ''}".rstrip())

@@ -49,7 +49,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
 
 from ..errors import AlignError
@@ -107,7 +107,7 @@ def _configured_cache() -> Path | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _usable_cache(configured: Path | None) -> Path:
     """Create the cache folder; if that fails, fall back (once per process) to a temporary folder
     removed at exit, so a read-only or missing HOME slows things down instead of breaking them."""
@@ -303,7 +303,8 @@ def safe_name(value: str, field: str) -> str:
 def _directions_in(name: str) -> set[tuple[str, str]]:
     """The ``xx_yy`` language directions a file or folder name carries (known codes only)."""
     return {
-        (a, b) for a, b in DIRECTION_IN_NAME.findall(name.lower())
+        (a, b)
+        for a, b in DIRECTION_IN_NAME.findall(name.lower())
         if a in ARGOS_LANGUAGE_CODES and b in ARGOS_LANGUAGE_CODES
     }
 
@@ -452,7 +453,8 @@ def _read_folder(folder: Path, notes: list[str]) -> InstalledPackage:
 
 def _scan(store: Path, notes: list[str]) -> tuple[list[InstalledPackage], list[tuple[Path, str]]]:
     """Every usable package in the store, and every unusable entry with the reason."""
-    packages, damaged = [], []
+    packages: list[InstalledPackage] = []
+    damaged: list[tuple[Path, str]] = []
     if not store.is_dir():
         return packages, damaged
     for entry in sorted(store.iterdir()):
@@ -579,5 +581,3 @@ def _store_path(store: Path, package: InstalledPackage) -> Path:
 def ensure_folder(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-

@@ -17,7 +17,6 @@ from pathlib import Path, PurePosixPath
 
 from .store import ARCHIVE_SUFFIX, ARGOS_LANGUAGE_CODES, LANGUAGE_NAMES, ZIP_EPOCH, ModelError, OutputRefused
 
-
 TEST_MODEL_NOTE = (
     "RANDOM-WEIGHT TEST MODEL. Its translations are meaningless: it exists to exercise the real "
     "code path (Argos package format, sentencepiece, CTranslate2) in tests and dry runs."
@@ -35,7 +34,7 @@ class TestModelShape:
 
 
 def _training_text(corpus_dir: Path) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for path in sorted(corpus_dir.glob("*.txt")):
         lines.extend(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line]

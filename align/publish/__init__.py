@@ -23,7 +23,6 @@ manifest, swapped into place) and ``hub`` (uploading a verified corpus). The nam
 package's public face; callers import them from ``align.publish``.
 """
 
-
 from .card import (
     MODEL_LINE,
     PUBLISHERS_LICENSE,

@@ -113,7 +113,9 @@ def dataset_card(info: CorpusInfo, splits: dict[str, SplitCounts], documents: in
     ]
     if "filters" in info.description:
         filtered = info.description["filters"]
-        lines += card_lines(info.description.get("settings", {}).get("filters") or {}, filtered["removed"], filtered["rows_before"])
+        lines += card_lines(
+            info.description.get("settings", {}).get("filters") or {}, filtered["removed"], filtered["rows_before"]
+        )
         lines.append("")
     lines += [
         SETTINGS_HEADING,

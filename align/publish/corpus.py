@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonlines
 
@@ -53,6 +54,7 @@ def publish(
         filtered = jsonlines.open(staging / FILTERED_FILE, mode="w", dumps=dumps) if filters else None
         for row, removal in filters.apply(rows) if filters else ((row, None) for row in rows):
             if removal is not None:
+                assert filtered is not None  # only filters remove rows, and with filters it is open
                 filtered.write(row | removal)
                 continue
             split = split_of(row["doc_id"])
@@ -66,13 +68,16 @@ def publish(
             raise TypeError("the 'data' export must be DataFiles: the card and the manifest name its files")
         splits = split_counts(data.files, origins)
         if filters:
+            assert filtered is not None
             filtered.close()
             _count_filtered(info, splits, filters)
-        counted = {"documents": 0, "hosts": set(), "without_url": 0}
+        counted: dict[str, Any] = {"documents": 0, "hosts": set(), "without_url": 0}
         write_jsonl(staging / "documents.jsonl", _counting(documents, split_keys, counted))
         (staging / "README.md").write_text(dataset_card(info, splits, counted["documents"]), encoding="utf-8")
         if publishers_license(info):
-            (staging / "LICENSE").write_text(license_text(sorted(counted["hosts"]), counted["without_url"]), encoding="utf-8")
+            (staging / "LICENSE").write_text(
+                license_text(sorted(counted["hosts"]), counted["without_url"]), encoding="utf-8"
+            )
         description = info.description | {
             "splits": {
                 split: {"rows": c.rows, "origins": c.origins, "files": [c.data_file, c.jsonl_file]}

@@ -47,7 +47,9 @@ class SplitData:
         self.flush()
         self.parquet.close()
         self.jsonl.close()
-        return _content_addressed(self.folder, self.split, "parquet"), _content_addressed(self.folder, self.split, "jsonl")
+        return _content_addressed(self.folder, self.split, "parquet"), _content_addressed(
+            self.folder, self.split, "jsonl"
+        )
 
 
 class DataFiles:

@@ -24,13 +24,15 @@ class TmxWriter:
         self.handle = path.open("w", encoding="utf-8")
         header = ET.Element(
             "header",
-            creationtool=TOOL,
-            creationtoolversion=__version__,
-            segtype="sentence",
-            datatype="plaintext",
-            adminlang="en",
-            srclang="*all*",
-            **{"o-tmf": TOOL},
+            {
+                "creationtool": TOOL,
+                "creationtoolversion": __version__,
+                "segtype": "sentence",
+                "datatype": "plaintext",
+                "adminlang": "en",
+                "srclang": "*all*",
+                "o-tmf": TOOL,
+            },
         )
         self.handle.write('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
         self.handle.write(f'<tmx version="1.4">\n  {ET.tostring(header, encoding="unicode")}\n  <body>\n')
