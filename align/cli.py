@@ -13,7 +13,6 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -143,18 +142,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     lines = read_lines(args.file)
     package = find_package(args.source, args.target)
     todo = list(dict.fromkeys(line for line in lines if line.strip()))
-    show = progress.wanted()  # no bar wanted: tqdm is not even imported (a tenth of a second)
-    with (
-        progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", show)
-        if show
-        else nullcontext() as bar
-    ):
+    with progress.bar(len(todo), f"translate {args.source}→{args.target}", "sent", progress.wanted()) as bar:
         translator = ArgosTranslator(
             package,
             DecodingSettings(max_decoding_length=capped_decoding_length(args.max_decoding_length)),
             cache=None if args.no_cache else TranslationCache(),
             device=select_device(args.device),
-            on_translated=bar.update if bar else None,
+            on_translated=bar.update,
         )
         if args.keep_foreign:
             from .langid import detect_many

@@ -25,8 +25,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, AnyStr
 
-from charset_normalizer import from_bytes
-
 from . import html
 from .destination import is_our_corpus
 from .errors import AlignError
@@ -217,6 +215,8 @@ def decode_bytes(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     lenient = _decode_replacing(data, "utf-8")
+    from charset_normalizer import from_bytes  # 60 ms to import; most input is UTF-8
+
     best = None if _damaged_utf8(lenient.text, data) else from_bytes(data).best()
     if best is None or best.encoding in ("utf_8", "utf-8"):
         return replace(lenient, repairs=tuple(repairs) + lenient.repairs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +78,8 @@ def write_lock(index: str, pins: Iterable[Pin], path: Path = LOCK_FILE) -> None:
 
 def download(url: str, target: Path, timeout: float = 60.0) -> None:
     """Download with a progress bar into ``target`` (written atomically)."""
+    import urllib.request  # only here: every command imports the store, few download
+
     from tqdm import tqdm
 
     partial = target.with_name(target.name + ".part")
