@@ -140,3 +140,21 @@ def test_damaged_entry_does_not_hide_good_packages(tmp_path, test_store):
     assert len(problems) == 1 and "broken.argosmodel" in problems[0]
     with pytest.raises(ModelError, match="unusable: .*broken"):
         find_package("ru", "en", store=store)
+
+
+def test_an_archive_is_hashed_once_until_it_changes(tmp_path, test_store, monkeypatch):
+    """Finding a package must not hash its whole archive at every start; a changed archive is
+    hashed again (and its new content unpacked), whatever was remembered."""
+    import align.models.store as store
+
+    monkeypatch.setenv("ALIGN_CACHE", str(tmp_path / "cache"))
+    archive = tmp_path / "translate-en_ru-test.argosmodel"
+    shutil.copy(test_store / archive.name, archive)
+    hashed = []
+    real = store.file_sha256
+    monkeypatch.setattr(store, "file_sha256", lambda path: hashed.append(Path(path)) or real(path))
+    first = store.archive_digest(archive)
+    assert store.archive_digest(archive) == first and hashed.count(archive) == 1
+    with zipfile.ZipFile(archive, "a") as zipped:  # same package, one more member: new bytes
+        zipped.writestr("translate-en_ru-test/NOTE", "changed")
+    assert store.archive_digest(archive) == real(archive) != first and hashed.count(archive) == 2
