@@ -132,15 +132,24 @@ class LocalExecutor:
             return TaskFailed(f"worker died: {error or 'killed'}")
 
     def _submit(self, function, task):
-        """Submit with Ctrl-C blocked in this thread: a worker that the submission starts inherits
-        the blocked signal from birth, so a Ctrl-C that reaches the process group while it is still
-        importing (before ``_worker_started`` runs) cannot make it print a traceback."""
-        import signal
+        """Submit so that a worker the submission starts ignores Ctrl-C from birth.
 
+        A terminal's Ctrl-C reaches the whole process group; a worker still importing (before
+        ``_worker_started`` runs) would print a traceback. An ignored SIGINT survives ``exec``, and
+        Python keeps it ignored, so it is ignored here while workers start: blocked first, so
+        that a Ctrl-C in that moment is held, then delivered to the driver once restored.
+        """
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return self._pool().submit(function, task)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             return self._pool().submit(function, task)
         finally:
+            signal.signal(signal.SIGINT, handler)
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def _pool(self):
