@@ -68,6 +68,11 @@ MIN_COOCCURRENCE = 2
 MIN_EVIDENCE = 40
 """Fewer confident sentence pairs than this teach nothing: a dozen pairs link every frequent
 word to every other (``in`` to ``в`` and to ``и``), which misleads more than it helps."""
+MAX_EVIDENCE = 5000
+"""At most this many confident pairs teach the lexicon, taken evenly across all of them (so every
+part of the corpus speaks). Model 1's arrays grow with the pairs times their words, so learning
+from every pair of a million-sentence crawl held over a gigabyte; a few thousand pairs already
+give the word translations that matter for alignment."""
 CONFIDENT_SCORE = 0.55
 """Bead score (``exp(-cost / 8)``) a first-pass 1-1 bead needs to teach the lexicon."""
 STEMMED = "# align lexicon: stems"
@@ -165,7 +170,7 @@ def learn(pairs: Iterable[tuple[str, str]]) -> Lexicon:
     english_vocabulary: dict[str, int] = {"": NULL}
     russian_vocabulary: dict[str, int] = {"": NULL}
     sentences = []
-    for english, russian in pairs:
+    for english, russian in evenly(list(pairs), MAX_EVIDENCE):
         en = [english_vocabulary.setdefault(s, len(english_vocabulary)) for s in stems(english)]
         ru = [russian_vocabulary.setdefault(s, len(russian_vocabulary)) for s in stems(russian)]
         if en and ru:
@@ -185,6 +190,13 @@ def learn(pairs: Iterable[tuple[str, str]]) -> Lexicon:
             weight = round(float(np.sqrt(there * back)), 4)
             entries.append((english_words[english_id], russian_words[russian_id], weight))
     return Lexicon(tuple(sorted(entries)))
+
+
+def evenly(items: list, limit: int) -> list:
+    """``items`` itself when short enough, else ``limit`` of them at even steps, in order."""
+    if len(items) <= limit:
+        return items
+    return [items[index * len(items) // limit] for index in range(limit)]
 
 
 def model_one(sentences: Sequence[tuple[list[int], list[int]]], target_size: int) -> dict[int, float]:

@@ -1,5 +1,6 @@
 """The corpus-learned lexicon (issue #18): learning, its file, and realignment with it."""
 
+import itertools
 import subprocess
 import sys
 
@@ -159,3 +160,14 @@ def test_pair_command_lexicon_option(tmp_path):
     assert bad.returncode != 0 and "bad.tsv:1" in bad.stderr and "Traceback" not in bad.stderr
     missing = run_pair("--lexicon", "missing.tsv", "en.txt", "ru.txt", cwd=tmp_path)
     assert missing.returncode != 0 and "missing.tsv" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_learning_takes_a_bounded_even_sample_of_the_evidence():
+    """Memory must not grow with the corpus: past MAX_EVIDENCE pairs, an even sample teaches."""
+    from align.lexicon import MAX_EVIDENCE, evenly
+
+    items = list(range(3 * MAX_EVIDENCE + 7))
+    sample = evenly(items, MAX_EVIDENCE)
+    assert len(sample) == MAX_EVIDENCE and sample == sorted(sample) and sample[0] == 0
+    assert max(b - a for a, b in itertools.pairwise(sample)) <= 4 and sample[-1] >= len(items) - 4
+    assert evenly(items[:10], MAX_EVIDENCE) == items[:10]
