@@ -35,17 +35,21 @@ Content pairing must be right where pages are short and look alike, and fast on 
 
 Weights are integers (``WEIGHT_SCALE``), so similarities do not depend on summation order, and
 documents are ranked with ties broken by ``doc_id``: the pairs never depend on input order.
+
+Profiles hold their keys as sorted 64-bit hashes (``key_hashes``), not strings: at a million
+sentences the driver holds tens of thousands of profiles at once, and a set of strings costs some
+forty times the memory of the same keys as a numpy array. Scoring runs on those arrays, a chunk of
+English documents at a time, so its memory is bounded too.
 """
 
 from __future__ import annotations
 
-import math
-import sys
-from bisect import insort
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from .aligner import NUMBER, Aligner, align, lowercase_vocabulary, number_key, sentence_features
 from .records import Document
@@ -61,6 +65,9 @@ MAX_KEY_DOCUMENTS = 100
 """A key found in more documents than this is skipped: it is too common to tell pages apart, and
 it would make its posting list (and the candidates it generates) long."""
 WEIGHT_SCALE = 1000
+CHUNK_EXPANSIONS = 1 << 18
+"""Shared-key postings expanded at once while scoring (some 20 MB of arrays)."""
+PROFILE_BATCH = 4096
 MAX_REJECTIONS = 3
 """A document whose candidates ``confirm`` rejects this many times is left unpaired."""
 GOOD_BEAD_SCORE = 0.6
@@ -78,7 +85,7 @@ align near the diagonal, so the check costs half as much and gave the same agree
 benchmark candidate tried."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PairingProfile:
     """What pairing needs to know of a document: a few numbers and its set of content keys."""
 
@@ -89,8 +96,28 @@ class PairingProfile:
     """``url_key(document.url)``."""
     length: int
     """Characters of the normalised text."""
-    keys: frozenset[str]
-    """Content keys: numbers, name and cognate skeletons (``document_keys``)."""
+    keys: np.ndarray
+    """Content keys (numbers, name and cognate skeletons: ``document_keys``) as ``key_hashes``."""
+
+
+@dataclass(frozen=True, eq=False)
+class KeyCounts:
+    """How many documents of the build hold each key: the rarity that weighs the keys."""
+
+    keys: np.ndarray
+    """Sorted unique key hashes."""
+    documents: np.ndarray
+    """For each key, the number of documents holding it."""
+    total: int
+    """Documents counted."""
+
+    @classmethod
+    def of(cls, profiles: Sequence[PairingProfile]) -> KeyCounts:
+        return cls(*_key_counts(profiles), len(profiles))
+
+    def frequency(self, keys: np.ndarray) -> np.ndarray:
+        """Documents holding each of ``keys`` (which must all have been counted)."""
+        return self.documents[np.searchsorted(self.keys, keys)]
 
 
 @dataclass(frozen=True)
@@ -136,9 +163,20 @@ def document_keys(document: Document) -> frozenset[str]:
     return frozenset(keys)
 
 
+def key_hashes(keys: Iterable[str]) -> np.ndarray:
+    """Sorted unique 64-bit hashes of content keys, the lowest bit set for numbers (``#…``),
+    which count on one side alone. Two keys of a build share a hash with odds of about one in
+    ten billion at a million keys: a shared hash adds one key's weight to one similarity."""
+    hashes = {
+        (int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "little") & ~1) | key.startswith("#")
+        for key in keys
+    }
+    return np.array(sorted(hashes), dtype=np.uint64)
+
+
 def profile(document: Document) -> PairingProfile:
-    """The document's pairing summary; keys are interned, as many documents share them."""
-    keys = frozenset(sys.intern(key) for key in document_keys(document))
+    """The document's pairing summary."""
+    keys = key_hashes(document_keys(document))
     return PairingProfile(document.doc_id, document.lang, url_key(document.url), len(document.text), keys)
 
 
@@ -182,8 +220,7 @@ def pair_documents(profiles: Sequence[PairingProfile], confirm: Confirm | None =
     left_en = [p for p in english if p.doc_id not in used]
     left_ru = [p for p in russian if p.doc_id not in used]
     if left_en and left_ru:
-        frequency = Counter(key for p in ordered for key in p.keys)
-        pairs.extend(_pair_by_content(left_en, left_ru, frequency, len(ordered), confirm))
+        pairs.extend(_pair_by_content(left_en, left_ru, KeyCounts.of(ordered), confirm))
     return sorted(pairs, key=lambda p: (p.english, p.russian))
 
 
@@ -203,52 +240,110 @@ def _pair_by_url(english: list[PairingProfile], russian: list[PairingProfile]) -
 
 
 def content_similarities(
-    english: Sequence[PairingProfile], russian: Sequence[PairingProfile], frequency: Counter, documents: int
-) -> Iterator[tuple[int, int, float]]:
-    """``(english index, russian index, similarity)`` of every pair that shares a counted key and
-    has plausible relative lengths; every other pair has similarity 0.
+    english: Sequence[PairingProfile], russian: Sequence[PairingProfile], counts: KeyCounts
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``(english indices, russian indices, similarities)`` of every pair that shares a counted
+    key and has plausible relative lengths, in chunks that never split an English document's
+    candidates; every other pair has similarity 0.
 
-    ``frequency`` counts, for each key, the documents of the build that have it (``documents`` of
-    them). The similarity is the cosine of the two documents' key vectors weighted by IDF, so each
-    shared key adds its IDF squared. Cost: the sum over the keys of the English × Russian
-    documents that hold them, each key being in at most ``MAX_KEY_DOCUMENTS``.
+    The similarity is the cosine of the two documents' key vectors weighted by IDF (over
+    ``counts``), so each shared key adds its IDF squared. Cost: the sum over the keys of the
+    English × Russian documents that hold them, each key being in at most ``MAX_KEY_DOCUMENTS``.
     """
-    both = {key for p in english for key in p.keys} & {key for p in russian for key in p.keys}
-    squares = {
-        key: round(WEIGHT_SCALE * math.log1p(documents / frequency[key])) ** 2
-        for p in (*english, *russian)
-        for key in p.keys
-        if frequency[key] <= MAX_KEY_DOCUMENTS and (key in both or key.startswith("#"))
-    }
-    postings: dict[str, list[int]] = {}
-    russian_norms = []
-    for index, document in enumerate(russian):
-        for key in document.keys & both:
-            if key in squares:
-                postings.setdefault(key, []).append(index)
-        russian_norms.append(sum(squares.get(key, 0) for key in document.keys))
-    for e, document in enumerate(english):
-        shared: Counter = Counter()
-        norm = 0
-        for key in document.keys & squares.keys():
-            square = squares[key]
-            norm += square
-            for r in postings.get(key, ()):
-                shared[r] += square
-        for r, overlap in shared.items():
-            if _plausible_lengths(document.length, russian[r].length):
-                yield e, r, overlap / math.sqrt(norm * russian_norms[r])
+    en_keys, en_owner, en_squares, en_shared = _counted_entries(english, _key_counts(russian)[0], counts)
+    ru_keys, ru_owner, ru_squares, ru_shared = _counted_entries(russian, _key_counts(english)[0], counts)
+    en_norms = np.bincount(en_owner, weights=en_squares, minlength=len(english))
+    ru_norms = np.bincount(ru_owner, weights=ru_squares, minlength=len(russian))
+    en_lengths = np.array([max(p.length, 1) for p in english], dtype=np.int64)
+    ru_lengths = np.array([max(p.length, 1) for p in russian], dtype=np.int64)
+
+    order = np.argsort(ru_keys[ru_shared], kind="stable")
+    posting_keys, posting_owners = ru_keys[ru_shared][order], ru_owner[ru_shared][order]
+    first = np.searchsorted(posting_keys, en_keys, "left")
+    fanout = np.where(en_shared, np.searchsorted(posting_keys, en_keys, "right") - first, 0)
+
+    document_ends = np.cumsum(np.bincount(en_owner, minlength=len(english)))
+    expanded_through = np.r_[0, np.cumsum(fanout)][document_ends]  # postings up to each document's end
+    begin = 0
+    while begin < len(english):
+        before = int(expanded_through[begin - 1]) if begin else 0
+        end = max(begin + 1, int(np.searchsorted(expanded_through, before + CHUNK_EXPANSIONS, "right")))
+        entries = slice(int(document_ends[begin - 1]) if begin else 0, int(document_ends[end - 1]))
+        begin = end
+        counts_here = fanout[entries]
+        total = int(counts_here.sum())
+        if not total:
+            continue
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts_here) - counts_here, counts_here)
+        e = np.repeat(en_owner[entries], counts_here)
+        r = posting_owners[np.repeat(first[entries], counts_here) + offsets]
+        pairs, where = np.unique(e * len(russian) + r, return_inverse=True)
+        overlap = np.bincount(where, weights=np.repeat(en_squares[entries], counts_here))
+        e, r = pairs // len(russian), pairs % len(russian)
+        ratio = en_lengths[e] / ru_lengths[r]
+        plausible = (ratio >= 1 / MAX_LENGTH_RATIO) & (ratio <= MAX_LENGTH_RATIO)
+        e, r, overlap = e[plausible], r[plausible], overlap[plausible]
+        yield e, r, overlap / np.sqrt(en_norms[e] * ru_norms[r])
 
 
-def _plausible_lengths(english: int, russian: int) -> bool:
-    return 1 / MAX_LENGTH_RATIO <= max(english, 1) / max(russian, 1) <= MAX_LENGTH_RATIO
+def _concatenated(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if len(arrays) else np.empty(0, dtype=np.uint64)
+
+
+def _batches(profiles: Sequence[PairingProfile]) -> Iterator[tuple[int, Sequence[PairingProfile]]]:
+    """The profiles a few thousand at a time, with the index of each batch's first: arrays of all
+    the keys at once would be several times the size of the profiles themselves."""
+    for start in range(0, len(profiles), PROFILE_BATCH):
+        yield start, profiles[start : start + PROFILE_BATCH]
+
+
+def _key_counts(profiles: Sequence[PairingProfile]) -> tuple[np.ndarray, np.ndarray]:
+    """The profiles' sorted unique keys, and the number of profiles holding each."""
+    keys, counts = [], []
+    for _, batch in _batches(profiles):
+        found, found_counts = np.unique(_concatenated([p.keys for p in batch]), return_counts=True)
+        keys.append(found)
+        counts.append(found_counts)
+    unique, where = np.unique(_concatenated(keys), return_inverse=True)
+    total = np.bincount(where, weights=np.concatenate(counts), minlength=len(unique)) if counts else np.empty(0)
+    return unique, total.astype(np.int64)
+
+
+def _counted_entries(
+    profiles: Sequence[PairingProfile], other_language: np.ndarray, counts: KeyCounts
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The profiles' counted keys (``_squares`` above 0), in profile order: the keys, the index
+    of the profile holding each, its square weight, and whether ``other_language`` has it.
+    Most keys of a large build are too common to count, so these arrays are small."""
+    parts: list[tuple[np.ndarray, ...]] = []
+    for start, batch in _batches(profiles):
+        keys = _concatenated([p.keys for p in batch])
+        owners = start + np.repeat(np.arange(len(batch)), [len(p.keys) for p in batch])
+        shared = np.isin(keys, other_language)
+        squares = _squares(keys, shared, counts)
+        counted = squares > 0
+        parts.append((keys[counted], owners[counted], squares[counted], shared[counted]))
+    if not parts:
+        return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0), np.empty(0, bool)
+    keys, owners, squares, shared = (np.concatenate(column) for column in zip(*parts))
+    return keys, owners, squares, shared
+
+
+def _squares(keys: np.ndarray, shared: np.ndarray, counts: KeyCounts) -> np.ndarray:
+    """Each key's IDF weight squared (an exact integer, held as a float), or 0 where it is not
+    counted: in too many documents, or a name or cognate the other language lacks."""
+    if not len(keys):
+        return np.zeros(0)
+    frequency = counts.frequency(keys)
+    counted = (frequency <= MAX_KEY_DOCUMENTS) & (shared | (keys & np.uint64(1)).astype(bool))
+    weights = np.rint(WEIGHT_SCALE * np.log1p(counts.total / frequency))
+    return np.where(counted, weights * weights, 0.0)
 
 
 def _pair_by_content(
     english: list[PairingProfile],
     russian: list[PairingProfile],
-    frequency: Counter,
-    documents: int,
+    counts: KeyCounts,
     confirm: Confirm | None,
 ) -> list[DocumentPair]:
     """Mutual best matches with enough similarity and margin (and, with ``confirm``, confirmed).
@@ -257,14 +352,7 @@ def _pair_by_content(
     the candidates standing within their margin, to ``confirm``; a rejected candidate drops out
     and the next round sees the rest. Only what could change a decision is ever checked.
     """
-    kept = MAX_REJECTIONS + 1
-    for_english: list[list[tuple[float, int]]] = [[] for _ in english]
-    for_russian: list[list[tuple[float, int]]] = [[] for _ in russian]
-    for e, r, similarity in content_similarities(english, russian, frequency, documents):
-        for ranking, entry in ((for_english[e], (-similarity, r)), (for_russian[r], (-similarity, e))):
-            if len(ranking) < kept or entry < ranking[-1]:
-                insort(ranking, entry)
-                del ranking[kept:]
+    for_english, for_russian = _rankings(content_similarities(english, russian, counts), len(english), len(russian))
     verdicts: dict[tuple[int, int], bool] = {}
     while True:
         accepted, unknown = _decide(for_english, for_russian, verdicts, confirm is not None)
@@ -276,9 +364,44 @@ def _pair_by_content(
         verdicts.update((pair, score >= MIN_AGREEMENT) for pair, score in zip(asked, scores))
 
 
+Ranking = list[tuple[float, int]]
+"""A document's best candidates as ``(-similarity, other index)``, best first."""
+
+
+def _rankings(
+    similarities: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], english: int, russian: int
+) -> tuple[list[Ranking], list[Ranking]]:
+    """The ``MAX_REJECTIONS + 1`` best candidates of every English and every Russian document."""
+    kept = MAX_REJECTIONS + 1
+    for_english: list[Ranking] = [[] for _ in range(english)]
+    ru, ru_other, ru_similarity = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    for e, r, similarity in similarities:
+        # A chunk holds all of its English documents' candidates, but Russian ones span chunks.
+        chosen = _best(e, r, similarity, kept)
+        for index, other, s in zip(e[chosen].tolist(), r[chosen].tolist(), similarity[chosen].tolist()):
+            for_english[index].append((-s, other))
+        ru, ru_other, ru_similarity = np.r_[ru, r], np.r_[ru_other, e], np.r_[ru_similarity, similarity]
+        chosen = _best(ru, ru_other, ru_similarity, kept)
+        ru, ru_other, ru_similarity = ru[chosen], ru_other[chosen], ru_similarity[chosen]
+    for_russian: list[Ranking] = [[] for _ in range(russian)]
+    for index, other, s in zip(ru.tolist(), ru_other.tolist(), ru_similarity.tolist()):
+        for_russian[index].append((-s, other))
+    return for_english, for_russian
+
+
+def _best(group: np.ndarray, other: np.ndarray, similarity: np.ndarray, kept: int) -> np.ndarray:
+    """Indices of the ``kept`` best entries of each group (highest similarity, then lowest
+    ``other``), in that order."""
+    order = np.lexsort((other, -similarity, group))
+    grouped = group[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else np.empty(0, np.int64)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    return order[rank < kept]
+
+
 def _decide(
-    for_english: list[list[tuple[float, int]]],
-    for_russian: list[list[tuple[float, int]]],
+    for_english: list[Ranking],
+    for_russian: list[Ranking],
     verdicts: dict[tuple[int, int], bool],
     confirming: bool,
 ) -> tuple[list[tuple[int, int, float]], set[tuple[int, int]]]:
@@ -313,8 +436,8 @@ def _decide(
 
 
 def _standing(
-    ranking: list[tuple[float, int]], verdicts: dict[tuple[int, int], bool], pair_of: Callable[[int], tuple[int, int]]
-) -> list[tuple[float, int]]:
+    ranking: Ranking, verdicts: dict[tuple[int, int], bool], pair_of: Callable[[int], tuple[int, int]]
+) -> Ranking:
     """A document's candidates not rejected; none once ``MAX_REJECTIONS`` are, as its ranking
     (``MAX_REJECTIONS + 1`` long) might no longer hold the runner-up."""
     standing = [(s, other) for s, other in ranking if verdicts.get(pair_of(other)) is not False]

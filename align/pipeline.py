@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import __version__, filters, progress, warc
 from .budget import DEFAULT_DOCUMENT_SECONDS
 from .destination import TOOL, check_output, output_lock, staging_folder
@@ -69,6 +71,9 @@ from .translate import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
+SUMMARY_FORMAT = 2
+"""Part of every prepared shard's key: a shard summary written in another format (before 2, pairing
+keys as strings) is prepared again, never misread."""
 
 
 class BuildError(AlignError):
@@ -270,7 +275,9 @@ class Build:
 
     def prepare_task(self, units: list[InputUnit]) -> tuple[str, PrepareTask | None]:
         timeout = self.settings.document_timeout
-        key = shard_key("prepare", timeout, [(u.source, u.digest, u.skipped, u.metadata) for u in units])
+        key = shard_key(
+            "prepare", SUMMARY_FORMAT, timeout, [(u.source, u.digest, u.skipped, u.metadata) for u in units]
+        )
         return key, None if self.work.done("prepare", key) else PrepareTask(tuple(units), timeout)
 
     def prepare(self) -> list[Shard]:
@@ -639,12 +646,11 @@ def shard_summary(shard) -> dict:
         counts[segment.lang] = counts.get(segment.lang, 0) + 1
     return {
         "entries": shard.entries,
-        "profiles": [asdict(p) | {"keys": sorted(p.keys)} for p in shard.profiles],
+        "profiles": [vars(p) | {"keys": p.keys.tolist()} for p in shard.profiles],
         "languages": languages,
     }
 
 
 def shard_from_summary(index: int, key: str, summary: dict) -> Shard:
-    # Keys recur across documents and shards (names, years): one copy of each string.
-    profiles = [PairingProfile(**(p | {"keys": frozenset(map(sys.intern, p["keys"]))})) for p in summary["profiles"]]
+    profiles = [PairingProfile(**(p | {"keys": np.array(p["keys"], dtype=np.uint64)})) for p in summary["profiles"]]
     return Shard(index, key, summary["entries"], profiles, summary["languages"])

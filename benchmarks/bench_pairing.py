@@ -17,12 +17,12 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from align.pairing import (
+    KeyCounts,
     alignment_agreement,
     content_similarities,
     document_keys,
@@ -156,10 +156,9 @@ def run_case(english, russian, pairs, sentences, short_share, folder: Path, work
     else:
         rows.append(Row("dice-all-pairs (before)"))
     ordered = sorted(profiles, key=lambda p: p.doc_id)
-    frequency = Counter(key for p in ordered for key in p.keys)
     in_english = [p for p in ordered if p.lang == "en"]
     in_russian = [p for p in ordered if p.lang == "ru"]
-    scored = sum(1 for _ in content_similarities(in_english, in_russian, frequency, len(ordered)))
+    scored = sum(len(e) for e, _, _ in content_similarities(in_english, in_russian, KeyCounts.of(ordered)))
     return len(truth), scored, rows
 
 
