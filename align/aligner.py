@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -477,8 +478,8 @@ def set_table(sets: Sequence[Sequence[int]], group: int, sizes: Sequence[float] 
     cover it, and duplicates within a bead end are dropped by one sort.
     """
     rows = len(sets) + 1
-    counts = np.fromiter((len(item) for item in sets), np.int64, len(sets))
-    ids = np.fromiter((x for item in sets for x in item), np.int64, int(counts.sum()))
+    counts = np.fromiter(map(len, sets), np.int64, len(sets))
+    ids = np.fromiter(chain.from_iterable(sets), np.int64, int(counts.sum()))
     sentence = np.repeat(np.arange(len(sets)), counts)
     vocabulary = int(ids.max()) + 1 if len(ids) else 1
     codes = np.concatenate([(sentence + 1 + k) * vocabulary + ids for k in range(group)])
@@ -747,37 +748,35 @@ def _banded_search(n, m, beads, lo, hi, bead_costs: CellCosts) -> list | None:
     skip_within_row = (0, 1) in beads
     ramp = np.arange(int(widths.max()) if cells else 0) * bead_costs.skip  # type: ignore[attr-defined]
     total = np.full(cells + 1, math.inf)
-    move = np.full(cells, -1, np.int8)
-    within = len(earlier)
+    skipped = np.zeros(cells, bool)
+    """Cells whose best bead is a 0-1 within their row; the best earlier-row bead of the cells on
+    the path is found again when tracing it back (an argmin per row costs more than that)."""
     for i in range(n + 1):
         begin, end = int(offsets[i]), int(offsets[i + 1])
         if begin == end:
             continue
         if earlier:
-            candidates = total[predecessor[:, begin:end]] + step[:, begin:end]
-            choice = candidates.argmin(axis=0)
-            best = candidates[choice, np.arange(end - begin)]
+            best = (total[predecessor[:, begin:end]] + step[:, begin:end]).min(axis=0)
         else:
-            choice, best = np.full(end - begin, -1), np.full(end - begin, math.inf)
+            best = np.full(end - begin, math.inf)
         if i == 0 and lo[0] == 0:
-            best[0], choice[0] = 0.0, -1
+            best[0] = 0.0
         if skip_within_row:
             shifted = best - ramp[: end - begin]
             running = np.minimum.accumulate(shifted)
             moved = running < shifted
             best = np.where(moved, running + ramp[: end - begin], best)
-            choice = np.where(moved, within, choice)
+            skipped[begin:end] = moved
         total[begin:end] = best
-        move[begin:end] = choice
     if not (lo[n] <= m <= hi[n]) or not math.isfinite(total[offsets[n] + m - lo[n]]):
         return None
     path, i, j = [], n, m
     while i or j:
         cell = int(offsets[i] + j - lo[i])
-        k = int(move[cell])
-        if k == within:
+        if skipped[cell]:
             a, b, cost = 0, 1, bead_costs.skip  # type: ignore[attr-defined]
         else:
+            k = int((total[predecessor[:, cell]] + step[:, cell]).argmin())
             (a, b), cost = earlier[k], float(step[k, cell])
         path.append((i - a, i, j - b, j, cost))
         i, j = i - a, j - b

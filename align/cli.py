@@ -377,16 +377,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     folder = Path(args.folder)
     manifest = read_manifest(folder)
+    documents = getattr(args, "documents", DETAIL_DOCUMENTS)
     if not is_our_corpus(folder):
         raise NotACorpus(f"{printable_name(args.folder)}: its manifest.json was not written by this tool")
-    if args.output is None and args.documents != DETAIL_DOCUMENTS and REPORT in manifest["outputs"]:
+    if args.output is None and documents != DETAIL_DOCUMENTS and REPORT in manifest["outputs"]:
         raise UsageError(
             f"--documents changes {REPORT}, which manifest.json vouches for (the build wrote it with the "
             f"default); give --output FILE to write this one beside it"
         )
     with output_lock(folder):  # a build swapping this corpus out meanwhile would lose the report
         path = write_report(
-            folder, manifest, output=Path(args.output) if args.output else None, detail_documents=args.documents
+            folder, manifest, output=Path(args.output) if args.output else None, detail_documents=documents
         )
     print(f"wrote {printable_name(str(path))} ({path.stat().st_size:,} bytes)")
     if path == folder / REPORT and REPORT not in manifest["outputs"]:
@@ -456,10 +457,18 @@ LANGS = ("en", "ru")
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with the CLI's promise: a bad argument is one line on stderr (and exit 2)."""
+    """argparse with the CLI's promise: a bad argument is one line on stderr (and exit 2).
+
+    An epilog may be a function, called only when the help is shown: the filter rules and the
+    report's defaults live in modules a command that prints no help has no reason to import."""
 
     def error(self, message: str):
         self.exit(2, f"align: error: {self.prog}: {printable_name(message)} (see {self.prog} --help)\n")
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -626,7 +635,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     test_package.set_defaults(run=cmd_models_make_test_package)
 
-    from .filters import FILTERED_FILE, describe_rules
+    def build_epilog() -> str:
+        from .filters import FILTERED_FILE, describe_rules
+
+        return f"Rows a filter removes go to {FILTERED_FILE}, with the rule and the reason.\n\n" + describe_rules()
 
     build = commands.add_parser(
         "build",
@@ -634,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ingest, normalise, segment, detect, translate and publish INPUT as a Hugging "
         "Face dataset folder with card, Parquet, JSON Lines, TMX, Moses and manifest.json. "
         "Unreadable or binary inputs are skipped and reported.",
-        epilog=describe_rules(),
+        epilog=build_epilog,  # type: ignore[arg-type]  # Parser calls it
         formatter_class=KeepLines,
     )
     build.add_argument("--input", default="seeds", help="folder of input documents (default seeds)")
@@ -670,8 +682,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=filter_option,
         metavar="NAME[=VALUE]",
         help="set a filter rule (repeatable): NAME=NUMBER sets its threshold, NAME=off turns it off, "
-        "NAME alone turns it on at its default; overrides [filters] in INPUT/align.toml. Removed rows "
-        f"go to {FILTERED_FILE} with the rule and the reason; the rules and their defaults are listed below",
+        "NAME alone turns it on at its default; overrides [filters] in INPUT/align.toml. The rules, "
+        "their defaults and where removed rows go are listed below",
     )
     build.add_argument(
         "--executor",
@@ -736,7 +748,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(run=cmd_verify)
 
-    from .report import DETAIL_DOCUMENTS
+    def report_epilog() -> str:
+        from .report import DETAIL_DOCUMENTS
+
+        return f"Without --documents, the first {DETAIL_DOCUMENTS} documents are shown in full, as in the report build writes."
 
     report = commands.add_parser(
         "report",
@@ -748,16 +763,17 @@ def build_parser() -> argparse.ArgumentParser:
         "labelled, sentences with their language spans coloured, beads with their scores. The same "
         "corpus always gives the same bytes. `build` writes it too (hashed by the manifest); this "
         "command writes it again, or with --documents/--output another view of the corpus.",
+        epilog=report_epilog,  # type: ignore[arg-type]  # Parser calls it
     )
     report.add_argument("folder", metavar="CORPUS")
     report.add_argument("--output", metavar="FILE", help="write the report here instead of CORPUS/report.html")
     report.add_argument(
         "--documents",
         type=document_count,
-        default=DETAIL_DOCUMENTS,
+        default=argparse.SUPPRESS,
         metavar="N|all",
-        help=f"documents shown in full, with their translation partners (default {DETAIL_DOCUMENTS}); every "
-        "document is listed with its counts either way",
+        help="documents shown in full, with their translation partners (default: as in build's report, "
+        "see below); every document is listed with its counts either way",
     )
     report.set_defaults(run=cmd_report)
     return parser

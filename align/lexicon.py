@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -205,15 +206,8 @@ def model_one(sentences: Sequence[tuple[list[int], list[int]]], target_size: int
     Every (pair, source word or NULL, target word) triple is a row of flat arrays; one EM
     iteration is a few ``bincount``s. Returns ``{source * target_size + target: t}``.
     """
-    sources, targets, tokens = [], [], []
-    token = 0
-    for source, target in sentences:
-        with_null = np.array([NULL, *source], np.int64)
-        sources.append(np.repeat(with_null, len(target)))
-        targets.append(np.tile(np.array(target, np.int64), len(with_null)))
-        tokens.append(np.tile(np.arange(token, token + len(target)), len(with_null)))
-        token += len(target)
-    source_ids, target_ids, token_ids = np.concatenate(sources), np.concatenate(targets), np.concatenate(tokens)
+    source_ids, target_ids, token_ids = _cross([[NULL, *source] for source, _ in sentences], [t for _, t in sentences])
+    token = sum(len(target) for _, target in sentences)
     codes, pair_of = np.unique(source_ids * target_size + target_ids, return_inverse=True)
     pair_source = codes // target_size
     probability = np.ones(len(codes))
@@ -225,9 +219,28 @@ def model_one(sentences: Sequence[tuple[list[int], list[int]]], target_size: int
     return dict(zip(codes.tolist(), probability.tolist()))
 
 
+def _cross(sources: Sequence[list[int]], targets: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (source word, target word) of every sentence pair, source-major within a pair, as
+    flat arrays: source ids, target ids, and each target word's position among all target words
+    (its token). Built in a few array operations, not a few per sentence."""
+    source_lengths = np.fromiter(map(len, sources), np.int64, len(sources))
+    target_lengths = np.fromiter(map(len, targets), np.int64, len(targets))
+    flat_sources = np.fromiter(chain.from_iterable(sources), np.int64, int(source_lengths.sum()))
+    flat_targets = np.fromiter(chain.from_iterable(targets), np.int64, int(target_lengths.sum()))
+    source_starts = np.cumsum(source_lengths) - source_lengths
+    target_starts = np.cumsum(target_lengths) - target_lengths
+    cells = source_lengths * target_lengths
+    pair = np.repeat(np.arange(len(sources)), cells)
+    local = np.arange(int(cells.sum())) - np.repeat(np.cumsum(cells) - cells, cells)
+    width = target_lengths[pair]
+    tokens = target_starts[pair] + local % width
+    return flat_sources[source_starts[pair] + local // width], flat_targets[tokens], tokens
+
+
 def cooccurrences(sentences: Sequence[tuple[list[int], list[int]]], target_size: int) -> dict[int, int]:
     """In how many pairs each (English, Russian) stem pair occurs together, NULL left out."""
-    codes = np.concatenate([np.add.outer(np.array(en) * target_size, np.array(ru)).ravel() for en, ru in sentences])
+    english_ids, russian_ids, _ = _cross([en for en, _ in sentences], [ru for _, ru in sentences])
+    codes = english_ids * target_size + russian_ids
     values, counts = np.unique(codes, return_counts=True)
     return dict(zip(values.tolist(), counts.tolist()))
 
