@@ -45,6 +45,12 @@ def use_store(test_store, monkeypatch) -> Path:
     return test_store
 
 
+def build_args(input_dir: Path | str, output: Path | str, *options: str, decoding: int | None = None) -> list[str]:
+    """One spelling of the common ``build`` command line, so tests show only what they vary."""
+    cap = ["--max-decoding-length", str(decoding)] if decoding is not None else []
+    return ["build", "--input", str(input_dir), "--output", str(output), *cap, *options]
+
+
 def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path = ROOT):
     """Run ``python -m align`` in a subprocess, as a user would."""
     return subprocess.run(

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import run_cli
+from conftest import build_args, run_cli
 from fixtures.government_prose import ENGLISH, RUSSIAN
 
 from align.pairing import pair_documents, profile, url_key
@@ -41,9 +41,7 @@ def test_build_publishes_human_pairs_without_any_model(tmp_path):
     write_page(pages / "plain-en.txt", None, ENGLISH[:6])
     write_page(pages / "plain-ru.txt", None, RUSSIAN[:6])
     output = tmp_path / "corpus"
-    result = run_cli(
-        "build", "--input", str(pages), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")}
-    )
+    result = run_cli(*build_args(pages, output), env={"ALIGN_MODELS": str(tmp_path / "none")})
     assert result.returncode == 0, result.stderr
 
     from datasets import load_dataset

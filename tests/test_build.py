@@ -7,22 +7,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, run_cli
+from conftest import ROOT, SEEDS, build_args, run_cli
 
 
 @pytest.fixture(scope="module")
 def corpus(test_store, tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("corpora") / "seeds-en-ru"
-    result = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "12",
-        env={"ALIGN_MODELS": str(test_store)},
-    )
+    result = run_cli(*build_args(SEEDS, output, decoding=12), env={"ALIGN_MODELS": str(test_store)})
     assert result.returncode == 0, result.stderr
     assert "TEST MODEL" in result.stderr
     return output
@@ -89,13 +80,7 @@ def test_manifest_and_verify(corpus, tmp_path):
 def test_rebuild_is_byte_identical(corpus, test_store, tmp_path):
     again = tmp_path / "seeds-en-ru"
     result = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(again),
-        "--max-decoding-length",
-        "12",
+        *build_args(SEEDS, again, decoding=12),
         env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "fresh-cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -107,9 +92,7 @@ def test_rebuild_is_byte_identical(corpus, test_store, tmp_path):
 
 def test_build_without_models_writes_nothing(tmp_path):
     output = tmp_path / "corpora" / "seeds-en-ru"
-    result = run_cli(
-        "build", "--input", str(SEEDS), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")}
-    )
+    result = run_cli(*build_args(SEEDS, output), env={"ALIGN_MODELS": str(tmp_path / "none")})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "python -m align models fetch" in result.stderr
     assert not output.exists()
@@ -123,9 +106,7 @@ def test_failed_build_keeps_previous_corpus(corpus, tmp_path, test_store):
     bad_input = tmp_path / "bad"
     bad_input.mkdir()
     (bad_input / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(64))
-    result = run_cli(
-        "build", "--input", str(bad_input), "--output", str(previous), env={"ALIGN_MODELS": str(test_store)}
-    )
+    result = run_cli(*build_args(bad_input, previous), env={"ALIGN_MODELS": str(test_store)})
     assert result.returncode != 0 and "no usable documents" in result.stderr
     assert {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()} == before
 
@@ -141,16 +122,7 @@ def test_rebuilt_corpus_never_loads_stale_rows(tmp_path, test_store):
         pages.mkdir()
         for path in files:
             shutil.copy(path, pages)
-        result = run_cli(
-            "build",
-            "--input",
-            str(pages),
-            "--output",
-            str(output),
-            "--max-decoding-length",
-            "4",
-            env={"ALIGN_MODELS": str(test_store)},
-        )
+        result = run_cli(*build_args(pages, output, decoding=4), env={"ALIGN_MODELS": str(test_store)})
         assert result.returncode == 0, result.stderr
         loaded = load_dataset(str(output), cache_dir=str(tmp_path / "hf-cache"))
         counts.append(sum(split.num_rows for split in loaded.values()))

@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, build_args, run_cli
 
 from align.hashing import sha256_file
 
@@ -13,16 +13,7 @@ from align.hashing import sha256_file
 @pytest.fixture(scope="module")
 def corpus(test_store, tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("claims") / "corpus"
-    result = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        env={"ALIGN_MODELS": str(test_store)},
-    )
+    result = run_cli(*build_args(SEEDS, output, decoding=4), env={"ALIGN_MODELS": str(test_store)})
     assert result.returncode == 0, result.stderr
     return output
 
@@ -118,16 +109,7 @@ def test_card_states_dataset_info_licence_and_settings(corpus):
 def test_a_given_licence_replaces_the_publishers_file(tmp_path, test_store):
     output = tmp_path / "corpus"
     result = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        "--license",
-        "cc-by-4.0",
-        env={"ALIGN_MODELS": str(test_store)},
+        *build_args(SEEDS, output, "--license", "cc-by-4.0", decoding=4), env={"ALIGN_MODELS": str(test_store)}
     )
     assert result.returncode == 0, result.stderr
     assert "license: cc-by-4.0" in (output / "README.md").read_text() and not (output / "LICENSE").exists()
@@ -158,12 +140,7 @@ def test_verify_rebuild_does_not_vouch_for_a_forged_cache(tmp_path, test_store):
     cache_dir = tmp_path / "cache"
     env = {"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(cache_dir)}
     honest = tmp_path / "honest" / "corpus"
-    assert (
-        run_cli(
-            "build", "--input", str(SEEDS), "--output", str(honest), "--max-decoding-length", "4", env=env
-        ).returncode
-        == 0
-    )
+    assert run_cli(*build_args(SEEDS, honest, decoding=4), env=env).returncode == 0
     path = cache_dir / TranslationCache.FILE
     with sqlite3.connect(path) as connection:  # a forger who knows the checksum recipe
         key, _ = connection.execute("SELECT key, target FROM translations ORDER BY key LIMIT 1").fetchone()
@@ -172,12 +149,7 @@ def test_verify_rebuild_does_not_vouch_for_a_forged_cache(tmp_path, test_store):
             ("подделка", TranslationCache.checksum(key, "подделка"), key),
         )
     forged = tmp_path / "forged" / "corpus"
-    assert (
-        run_cli(
-            "build", "--input", str(SEEDS), "--output", str(forged), "--max-decoding-length", "4", env=env
-        ).returncode
-        == 0
-    )
+    assert run_cli(*build_args(SEEDS, forged, decoding=4), env=env).returncode == 0
     assert run_cli("verify", str(forged)).returncode == 0  # its files match its own manifest ...
     result = run_cli("verify", str(forged), "--rebuild", str(SEEDS), env=env)
     assert result.returncode == 1 and "differs:" in result.stdout  # ... but a rebuild without the cache does not

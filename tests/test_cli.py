@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import run_cli
+from conftest import build_args, run_cli
 
 COMMANDS = [
     ["--help"],
@@ -44,7 +44,7 @@ def assert_one_line_error(result):
         ["pair", "missing.txt", "missing2.txt"],
         ["verify", "no-such-corpus"],
         ["models", "install", "missing.argosmodel"],
-        ["build", "--input", "no-such-folder", "--output", "out"],
+        build_args("no-such-folder", "out"),
     ],
     ids=lambda args: args[0],
 )

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import build_args, run_cli
 
 from align.executors import LocalExecutor, actor_options
 from align.translate import select_device
@@ -59,15 +59,7 @@ def cpu_corpus(test_store, tmp_path_factory) -> tuple[Path, Path, Path]:
     generate_crawl(crawl, english=5, russian=5, bilingual_by_url=2, bilingual_by_content=0, sentences=(4, 6), seed=7)
     output = tmp_path_factory.mktemp("device-corpora") / "corpus"
     result = run_cli(
-        "build",
-        "--input",
-        str(crawl),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "8",
-        "--workers",
-        "1",
+        *build_args(crawl, output, "--workers", "1", decoding=8),
         env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(output.parent / "cache")},
     )
     assert result.returncode == 0, result.stderr

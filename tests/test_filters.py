@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import build_args, run_cli
 from fixtures.government_prose import ENGLISH, RUSSIAN
 
 from align.filters import (
@@ -301,7 +301,7 @@ def test_build_takes_settings_from_align_toml_and_the_command_line(tmp_path):
     env = {"ALIGN_MODELS": str(tmp_path / "none")}
 
     def build(output: Path, *options: str) -> tuple[dict, list[dict]]:
-        result = run_cli("build", "--input", str(pages), "--output", str(output), "--workers", "1", *options, env=env)
+        result = run_cli(*build_args(pages, output, "--workers", "1", *options), env=env)
         assert result.returncode == 0, result.stderr
         manifest = json.loads((output / "manifest.json").read_text())
         lines = (output / "filtered.jsonl").read_text(encoding="utf-8").splitlines()
@@ -322,12 +322,10 @@ def test_build_takes_settings_from_align_toml_and_the_command_line(tmp_path):
 def test_bad_settings_stop_the_build_before_any_work(tmp_path):
     pages = bilingual_pages(tmp_path / "pages")
     output = tmp_path / "corpus"
-    result = run_cli("build", "--input", str(pages), "--output", str(output), "--filter", "length-ratio=fast")
+    result = run_cli(*build_args(pages, output, "--filter", "length-ratio=fast"))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and "length-ratio" in result.stderr
     (pages / "align.toml").write_text("[filters]\nsmart = true\n", encoding="utf-8")
-    result = run_cli(
-        "build", "--input", str(pages), "--output", str(output), env={"ALIGN_MODELS": str(tmp_path / "none")}
-    )
+    result = run_cli(*build_args(pages, output), env={"ALIGN_MODELS": str(tmp_path / "none")})
     assert result.returncode == 2 and "unknown filter 'smart'" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not output.exists()
 

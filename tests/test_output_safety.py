@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import build_args, run_cli
 
 
 def snapshot(folder: Path) -> dict:
@@ -22,18 +22,7 @@ def build(input_dir, output, tmp_path, *extra, store=None):
     env = {"ALIGN_CACHE": str(tmp_path / "cache")}
     if store:
         env["ALIGN_MODELS"] = str(store)
-    return run_cli(
-        "build",
-        "--input",
-        str(input_dir),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        *extra,
-        env=env,
-        cwd=tmp_path,
-    )
+    return run_cli(*build_args(input_dir, output, *extra, decoding=4), env=env, cwd=tmp_path)
 
 
 def assert_refused(result, *words):

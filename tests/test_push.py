@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, build_args, run_cli
 
 
 class FakeHub(BaseHTTPRequestHandler):
@@ -82,17 +82,7 @@ def test_push_uploads_every_file_with_the_token(hub, test_store, tmp_path):
         "HF_TOKEN": "hf_test_token",
         "HF_HUB_DISABLE_TELEMETRY": "1",
     }
-    args = [
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        "--push",
-        "me/corpus",
-    ]
+    args = build_args(SEEDS, output, "--push", "me/corpus", decoding=4)
     refused = run_cli(*args, env=env)
     assert refused.returncode == 1 and "TEST MODEL" in refused.stderr and "--allow-test-model" in refused.stderr
     assert FakeHub.requests == []  # a test-model corpus goes nowhere by default
@@ -107,15 +97,7 @@ def test_push_uploads_every_file_with_the_token(hub, test_store, tmp_path):
 def test_push_without_token_is_one_clear_line(tmp_path, test_store):
     output = tmp_path / "corpus"
     result = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        "--push",
-        "me/corpus",
+        *build_args(SEEDS, output, "--push", "me/corpus", decoding=4),
         env={"ALIGN_MODELS": str(test_store), "HF_TOKEN": "", "HF_ENDPOINT": "http://127.0.0.1:9"},
     )
     assert result.returncode != 0 and "HF_TOKEN" in result.stderr and "Traceback" not in result.stderr
@@ -126,19 +108,7 @@ def test_push_refuses_a_corpus_that_fails_verification(tmp_path, test_store, hub
     from align.hub import PushError, push_to_hub
 
     output = tmp_path / "corpus"
-    assert (
-        run_cli(
-            "build",
-            "--input",
-            str(SEEDS),
-            "--output",
-            str(output),
-            "--max-decoding-length",
-            "4",
-            env={"ALIGN_MODELS": str(test_store)},
-        ).returncode
-        == 0
-    )
+    assert run_cli(*build_args(SEEDS, output, decoding=4), env={"ALIGN_MODELS": str(test_store)}).returncode == 0
     (output / "README.md").write_text("tampered", encoding="utf-8")
     with pytest.raises(PushError, match="does not match its manifest"):
         push_to_hub(output, "me/corpus", token="t")

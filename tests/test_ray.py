@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_args
 
 from benchmarks.synthetic import generate_crawl
 
@@ -70,16 +70,7 @@ def builds(tmp_path_factory, crawl, test_store):
                 python,
                 "-m",
                 "align",
-                "build",
-                "--input",
-                str(crawl),
-                "--output",
-                str(output),
-                "--max-decoding-length",
-                "8",
-                "--shard-size",
-                "4",
-                *options,
+                *build_args(crawl, output, "--shard-size", "4", *options, decoding=8),
                 env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(root / "cache"), **(env or {})},
             )
             assert result.returncode == 0, result.stderr
@@ -121,15 +112,7 @@ def test_an_unreachable_cluster_is_one_line_within_seconds(ray_python, crawl, te
             ray_python,
             "-m",
             "align",
-            "build",
-            "--input",
-            str(crawl),
-            "--output",
-            str(output),
-            "--executor",
-            "ray",
-            "--ray-address",
-            address,
+            *build_args(crawl, output, "--executor", "ray", "--ray-address", address),
             env={"ALIGN_MODELS": str(test_store)},
             timeout=120,
         )
@@ -153,15 +136,7 @@ def test_a_listener_that_is_not_ray_is_one_line_within_seconds(ray_python, crawl
             ray_python,
             "-m",
             "align",
-            "build",
-            "--input",
-            str(crawl),
-            "--output",
-            str(tmp_path / "corpus"),
-            "--executor",
-            "ray",
-            "--ray-address",
-            address,
+            *build_args(crawl, tmp_path / "corpus", "--executor", "ray", "--ray-address", address),
             env={"ALIGN_MODELS": str(test_store)},
             timeout=120,
         )
@@ -171,18 +146,7 @@ def test_a_listener_that_is_not_ray_is_one_line_within_seconds(ray_python, crawl
 
 
 def test_ray_in_the_default_environment_says_how_to_install_it(crawl, tmp_path):
-    result = run(
-        sys.executable,
-        "-m",
-        "align",
-        "build",
-        "--input",
-        str(crawl),
-        "--output",
-        str(tmp_path / "corpus"),
-        "--executor",
-        "ray",
-    )
+    result = run(sys.executable, "-m", "align", *build_args(crawl, tmp_path / "corpus", "--executor", "ray"))
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("align: error: "), result.stderr
     assert "make install EXECUTOR=ray" in result.stderr
@@ -190,18 +154,7 @@ def test_ray_in_the_default_environment_says_how_to_install_it(crawl, tmp_path):
 
 
 def test_a_ray_address_needs_the_ray_executor(crawl, tmp_path):
-    result = run(
-        sys.executable,
-        "-m",
-        "align",
-        "build",
-        "--input",
-        str(crawl),
-        "--output",
-        str(tmp_path / "corpus"),
-        "--ray-address",
-        "127.0.0.1:1",
-    )
+    result = run(sys.executable, "-m", "align", *build_args(crawl, tmp_path / "corpus", "--ray-address", "127.0.0.1:1"))
     assert result.returncode == 2 and result.stderr == "align: error: --ray-address needs --executor ray\n"
 
 

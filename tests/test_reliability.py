@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, run_cli
+from conftest import ROOT, SEEDS, build_args, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,16 +32,7 @@ def crawl_folder(folder: Path) -> Path:
 def test_a_crawl_folder_builds_and_reports_what_it_skipped(tmp_path, test_store):
     folder = crawl_folder(tmp_path / "crawl")
     output = tmp_path / "corpus"
-    result = run_cli(
-        "build",
-        "--input",
-        str(folder),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "6",
-        env={"ALIGN_MODELS": str(test_store)},
-    )
+    result = run_cli(*build_args(folder, output, decoding=6), env={"ALIGN_MODELS": str(test_store)})
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "skipped picture.png: binary file" in result.stderr and "skipped empty.txt: empty file" in result.stderr
@@ -62,15 +53,7 @@ def test_a_crawl_folder_builds_and_reports_what_it_skipped(tmp_path, test_store)
     assert any(row["src_lang"] == "ru" and row["translation"]["ru"] == RUSSIAN for row in rows)
 
     strict = run_cli(
-        "build",
-        "--input",
-        str(folder),
-        "--output",
-        str(tmp_path / "strict"),
-        "--strict",
-        "--max-decoding-length",
-        "6",
-        env={"ALIGN_MODELS": str(test_store)},
+        *build_args(folder, tmp_path / "strict", "--strict", decoding=6), env={"ALIGN_MODELS": str(test_store)}
     )
     assert strict.returncode != 0 and "--strict" in strict.stderr and not (tmp_path / "strict").exists()
 
@@ -80,18 +63,7 @@ def snapshot(folder: Path) -> dict:
 
 
 def build_command(output: Path, cap: int = 48) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "align",
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        str(cap),
-    ]
+    return [sys.executable, "-m", "align", *build_args(SEEDS, output, decoding=cap)]
 
 
 def test_killed_builds_leave_old_corpus_or_none_and_rerun_gives_the_same_bytes(tmp_path, test_store):

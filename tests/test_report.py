@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, build_args, run_cli
 from fixtures.government_prose import ENGLISH, RUSSIAN
 
 from align.normalise import normalise_text
@@ -49,18 +49,7 @@ def write_page(path: Path, url: str, title: str, lines: list[str]) -> None:
 
 
 def build(pages: Path, output: Path, models: Path) -> Path:
-    result = run_cli(
-        "build",
-        "--input",
-        str(pages),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "8",
-        "--workers",
-        "1",
-        env={"ALIGN_MODELS": str(models)},
-    )
+    result = run_cli(*build_args(pages, output, "--workers", "1", decoding=8), env={"ALIGN_MODELS": str(models)})
     assert result.returncode == 0, result.stderr
     return output
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, build_args, run_cli
 
 from benchmarks.synthetic import generate_crawl
 
@@ -31,14 +31,7 @@ def crawl(tmp_path_factory) -> Path:
 
 def build(crawl: Path, output: Path, cache: Path, store: Path, *extra: str, env: dict | None = None):
     return run_cli(
-        "build",
-        "--input",
-        str(crawl),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "8",
-        *extra,
+        *build_args(crawl, output, *extra, decoding=8),
         env={"ALIGN_MODELS": str(store), "ALIGN_CACHE": str(cache), **(env or {})},
     )
 
@@ -73,7 +66,7 @@ def test_a_killed_build_resumes_from_finished_shards_and_publishes_the_same_byte
     slow = ["--max-decoding-length", "64", "--shard-size", "2", "--workers", "1"]
     assert build(crawl, reference, tmp_path / "cache-reference", test_store, *slow).returncode == 0
     output, cache = tmp_path / "resumed" / "corpus", tmp_path / "cache"
-    command = [sys.executable, "-m", "align", "build", "--input", str(crawl), "--output", str(output), *slow]
+    command = [sys.executable, "-m", "align", *build_args(crawl, output, *slow)]
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(cache)}
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
@@ -173,17 +166,7 @@ def test_workers_never_outlive_their_build(crawl, test_store, tmp_path, how):
         sys.executable,
         "-m",
         "align",
-        "build",
-        "--input",
-        str(crawl),
-        "--output",
-        str(tmp_path / "corpus"),
-        "--max-decoding-length",
-        "64",
-        "--workers",
-        "2",
-        "--shard-size",
-        "2",
+        *build_args(crawl, tmp_path / "corpus", "--workers", "2", "--shard-size", "2", decoding=64),
     ]
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
     process = subprocess.Popen(

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, run_cli
+from conftest import ROOT, SEEDS, build_args, run_cli
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -29,18 +29,7 @@ def test_sigterm_stops_a_build_with_one_line_and_nothing_left_behind(tmp_path, t
     output = tmp_path / "corpus"
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "align",
-            "build",
-            "--input",
-            str(SEEDS),
-            "--output",
-            str(output),
-            "--max-decoding-length",
-            "200",
-        ],
+        [sys.executable, "-m", "align", *build_args(SEEDS, output, decoding=200)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -58,7 +47,7 @@ def test_sigterm_stops_a_build_with_one_line_and_nothing_left_behind(tmp_path, t
 def test_sigterm_during_verify_rebuild_leaves_no_rebuild_folder(tmp_path, test_store):
     output = tmp_path / "corpus"
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
-    built = run_cli("build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "200", env=env)
+    built = run_cli(*build_args(SEEDS, output, decoding=200), env=env)
     assert built.returncode == 0, built.stderr
     process = subprocess.Popen(
         [sys.executable, "-m", "align", "verify", str(output), "--rebuild", str(SEEDS)],
@@ -79,13 +68,7 @@ def test_sigterm_during_verify_rebuild_leaves_no_rebuild_folder(tmp_path, test_s
 def test_missing_token_for_push_is_found_before_the_build(tmp_path, test_store):
     output = tmp_path / "corpus"
     result = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--push",
-        "me/corpus",
+        *build_args(SEEDS, output, "--push", "me/corpus"),
         env={"ALIGN_MODELS": str(test_store), "HF_TOKEN": "", "ALIGN_CACHE": str(tmp_path / "cache")},
     )
     assert result.returncode == 1 and "HF_TOKEN" in result.stderr
@@ -104,18 +87,7 @@ def test_a_huge_decoding_length_is_capped_and_said(use_store, tmp_path):
 
 def full_disk_build(tmp_path, test_store, output: Path) -> subprocess.CompletedProcess:
     """A build whose output folder sits on a 256 KiB tmpfs, mounted in a private mount namespace."""
-    command = [
-        sys.executable,
-        "-m",
-        "align",
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "8",
-    ]
+    command = [sys.executable, "-m", "align", *build_args(SEEDS, output, decoding=8)]
     script = f'mount -t tmpfs -o size=256k tmpfs {output.parent} && exec "$@"'
     env = {**os.environ, "ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")}
     return subprocess.run(
@@ -156,7 +128,7 @@ def test_a_full_disk_is_reported_as_a_full_disk(tmp_path, test_store, monkeypatc
 
     monkeypatch.setenv("ALIGN_MODELS", str(test_store))
     monkeypatch.setattr(SplitData, "write", no_space)
-    code = main(["build", "--input", str(SEEDS), "--output", str(output), "--max-decoding-length", "8"])
+    code = main(build_args(SEEDS, output, decoding=8))
     assert code == 1 and "no space left on the device" in capsys.readouterr().err
     assert leftovers(output.parent) == [] and not output.exists()
 
@@ -168,11 +140,7 @@ def test_without_models_the_message_names_every_direction_and_nothing_is_written
     (pages / "ru.txt").write_text("Кошка спит на диване весь день, а собака лает во дворе.\n", encoding="utf-8")
     cache = tmp_path / "cache"
     result = run_cli(
-        "build",
-        "--input",
-        str(pages),
-        "--output",
-        str(tmp_path / "corpus"),
+        *build_args(pages, tmp_path / "corpus"),
         env={"ALIGN_MODELS": str(tmp_path / "none"), "ALIGN_CACHE": str(cache)},
     )
     assert result.returncode == 1
@@ -189,8 +157,8 @@ def test_without_models_the_message_names_every_direction_and_nothing_is_written
         (["pair", "-", "-"], 2, "both be standard input"),
         (["translate", "--from", "en", "--to", "en", "x.txt"], 2, "nothing to translate"),
         (["verify", "nope"], 2, "no such folder"),
-        (["build", "--input", "pages", "--output", "out", "--document-timeout", "-1"], 2, "seconds"),
-        (["build", "--input", "pages", "--output", "out", "--license", "CC BY"], 2, "licence id"),
+        (build_args("pages", "out", "--document-timeout", "-1"), 2, "seconds"),
+        (build_args("pages", "out", "--license", "CC BY"), 2, "licence id"),
     ],
 )
 def test_plain_messages_and_the_right_exit_code(tmp_path, args, code, words):
@@ -226,16 +194,7 @@ def test_a_slow_document_is_skipped_with_reason_timeout_and_the_build_goes_on(tm
     (pages / "slow.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
     output = tmp_path / "corpus"
     result = run_cli(
-        "build",
-        "--input",
-        str(pages),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        "--document-timeout",
-        "0.3",
-        env={"ALIGN_MODELS": str(test_store)},
+        *build_args(pages, output, "--document-timeout", "0.3", decoding=4), env={"ALIGN_MODELS": str(test_store)}
     )
     assert result.returncode == 0, result.stderr
     assert "skipped slow.txt: timeout" in result.stderr
@@ -250,16 +209,7 @@ def test_a_document_without_english_or_russian_is_skipped_not_used(tmp_path, tes
     (pages / "good.txt").write_text("The Government approved the programme.\n", encoding="utf-8")
     (pages / "numbers.txt").write_text("12 345 678\n--- 2021 ---\n", encoding="utf-8")
     output = tmp_path / "corpus"
-    result = run_cli(
-        "build",
-        "--input",
-        str(pages),
-        "--output",
-        str(output),
-        "--max-decoding-length",
-        "4",
-        env={"ALIGN_MODELS": str(test_store)},
-    )
+    result = run_cli(*build_args(pages, output, decoding=4), env={"ALIGN_MODELS": str(test_store)})
     assert result.returncode == 0, result.stderr
     inputs = {entry["path"]: entry for entry in json.loads((output / "manifest.json").read_text())["inputs"]}
     assert inputs["numbers.txt"]["status"] == "skipped" and "sentence" in inputs["numbers.txt"]["reason"]
@@ -298,18 +248,9 @@ def run_on_terminal(args, env) -> str:
 
 def test_progress_bars_on_a_terminal_and_silence_when_piped(tmp_path, test_store):
     env = {"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache"), "CI": "", "TERM": "xterm"}
-    terminal = run_on_terminal(
-        ["build", "--input", str(SEEDS), "--output", str(tmp_path / "a"), "--max-decoding-length", "16"], env
-    )
+    terminal = run_on_terminal(build_args(SEEDS, tmp_path / "a", decoding=16), env)
     assert "read" in terminal and "translate" in terminal and "sent/s" in terminal and "publish" in terminal
     piped = run_cli(
-        "build",
-        "--input",
-        str(SEEDS),
-        "--output",
-        str(tmp_path / "b"),
-        "--max-decoding-length",
-        "16",
-        env={**env, "ALIGN_CACHE": str(tmp_path / "cache2")},
+        *build_args(SEEDS, tmp_path / "b", decoding=16), env={**env, "ALIGN_CACHE": str(tmp_path / "cache2")}
     )
     assert piped.returncode == 0 and "\r" not in piped.stderr and "sent/s" not in piped.stderr

@@ -478,7 +478,7 @@ def test_a_warc_of_both_languages_builds_human_rows(crawl, tmp_path, test_store)
     import json
     import shutil
 
-    from conftest import run_cli
+    from conftest import build_args, run_cli
 
     path, offsets = crawl
     pages = tmp_path / "pages"
@@ -486,14 +486,7 @@ def test_a_warc_of_both_languages_builds_human_rows(crawl, tmp_path, test_store)
     shutil.copy(path, pages / path.name)
     output = tmp_path / "corpus"
     result = run_cli(
-        "build",
-        "--input",
-        str(pages),
-        "--output",
-        str(output),
-        "--strict",
-        "--max-decoding-length",
-        "4",
+        *build_args(pages, output, "--strict", decoding=4),
         env={"ALIGN_MODELS": str(test_store), "ALIGN_CACHE": str(tmp_path / "cache")},
     )
     assert result.returncode == 0, result.stderr
