@@ -68,6 +68,7 @@ WEIGHT_SCALE = 1000
 CHUNK_EXPANSIONS = 1 << 18
 """Shared-key postings expanded at once while scoring (some 20 MB of arrays)."""
 PROFILE_BATCH = 4096
+"""Profiles whose keys are gathered into one array at a time."""
 MAX_REJECTIONS = 3
 """A document whose candidates ``confirm`` rejects this many times is left unpaired."""
 GOOD_BEAD_SCORE = 0.6
@@ -165,8 +166,10 @@ def document_keys(document: Document) -> frozenset[str]:
 
 def key_hashes(keys: Iterable[str]) -> np.ndarray:
     """Sorted unique 64-bit hashes of content keys, the lowest bit set for numbers (``#…``),
-    which count on one side alone. Two keys of a build share a hash with odds of about one in
-    ten billion at a million keys: a shared hash adds one key's weight to one similarity."""
+    which count on one side alone. Two distinct keys of a build share a hash with odds of about
+    one in twenty million at a million distinct keys (the birthday bound over 63 bits; a
+    million-sentence synthetic crawl has 75,000), and a shared hash only adds one key's weight
+    to the similarities it enters."""
     hashes = {
         (int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "little") & ~1) | key.startswith("#")
         for key in keys

@@ -96,7 +96,7 @@ def bench_aligner(scratch: Path, size: int = 5000) -> None:
         quoted = 0.31
         print(
             f"  hunalign: not installable here (not in Debian bookworm or on PyPI); issue #18 timed it at {quoted} s "
-            f"on this input,\n  on this machine: ours = {auto / quoted:.1f}× / {off / quoted:.1f}× that figure "
+            f"on this input;\n  ours, timed here, = {auto / quoted:.1f}× / {off / quoted:.1f}× that figure "
             "(target ≤ 3×; hunalign without -realign makes one pass, as --lexicon off does)"
         )
 
