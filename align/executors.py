@@ -132,12 +132,14 @@ class LocalExecutor:
             return TaskFailed(f"worker died: {error or 'killed'}")
 
     def _submit(self, function, task):
-        """Submit so that a worker the submission starts ignores Ctrl-C from birth.
+        """Submit so that a worker the submission starts cannot be interrupted while it imports.
 
         A terminal's Ctrl-C reaches the whole process group; a worker still importing (before
-        ``_worker_started`` runs) would print a traceback. An ignored SIGINT survives ``exec``, and
-        Python keeps it ignored, so it is ignored here while workers start: blocked first, so
-        that a Ctrl-C in that moment is held, then delivered to the driver once restored.
+        ``_worker_started`` runs) would print a traceback. A blocked signal mask survives ``fork``
+        and ``exec``, so SIGINT is blocked in this thread while workers start: a new worker holds
+        a Ctrl-C pending until its initializer ignores it, and the driver still receives it,
+        through another thread or once this one unblocks. (Ignoring SIGINT here instead would
+        discard a Ctrl-C that arrives meanwhile: the disposition is the whole process's.)
         """
         import signal
         import threading
@@ -145,11 +147,9 @@ class LocalExecutor:
         if threading.current_thread() is not threading.main_thread():
             return self._pool().submit(function, task)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             return self._pool().submit(function, task)
         finally:
-            signal.signal(signal.SIGINT, handler)
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def _pool(self):
@@ -209,7 +209,8 @@ def _worker_started() -> None:
     import ctypes
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards a Ctrl-C held since birth (``_submit``)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: workers then end when their pipe closes
