@@ -81,8 +81,8 @@ SURE_LINK = 0.4
 """A link at least this strong counts as a whole match in the scorer; weaker ones in proportion."""
 NULL = 0
 """Vocabulary id of the empty word in IBM Model 1."""
-LEXICON_VERSION = 1
-"""Part of a build's shard keys: raise it when learning changes, so no stale row is reused."""
+LEXICON_VERSION = 2
+"""Part of a build's shard keys: raise it when learning or the lexicon scorer changes, so no stale row is reused."""
 
 
 RUSSIAN_ENDING = re.compile(f"^(.{{{MIN_STEM},}}?)(?:{'|'.join(RUSSIAN_ENDINGS)})$")
@@ -102,6 +102,41 @@ def stem(word: str) -> str:
 def stems(text: str) -> list[str]:
     """The distinct stems of a sentence, in order of first occurrence."""
     return list(dict.fromkeys(stem(word) for word in WORD.findall(text)))
+
+
+NAME_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "to", "de"})
+"""Lowercase words that continue an English title-case name ("Ministry of Industry and Trade")."""
+
+
+def name_stems(text: str) -> set[str]:
+    """Stems that occur in an English sentence only as capitalised words of title-case names:
+    runs of two or more capitalised words, joined by at most a few lowercase connectors ("the
+    Ministry of Economic Development", "Digital Almaty Forum").
+
+    Such names are what translations abbreviate («Минэкономразвития») or transliterate, so their
+    words are weak evidence that a translation must contain their lexicon translations. A
+    sentence's first word is capitalised anyway: it starts a name only when the next word is
+    capitalised too.
+    """
+    words = WORD.findall(text)
+    inside = [False] * len(words)
+    start = 0
+    while start < len(words):
+        follows = start + 1 < len(words) and words[start + 1][0].isupper()
+        if not words[start][0].isupper() or (start == 0 and not follows):
+            start += 1
+            continue
+        end, capitalised = start + 1, [start]
+        while end < len(words) and (words[end][0].isupper() or words[end].lower() in NAME_CONNECTORS):
+            if words[end][0].isupper():
+                capitalised.append(end)
+            end += 1
+        if len(capitalised) >= 2:
+            for position in capitalised:
+                inside[position] = True
+        start = capitalised[-1] + 1
+    within = {stem(word) for word, flag in zip(words, inside) if flag}
+    return within - {stem(word) for word, flag in zip(words, inside) if not flag}
 
 
 # ------------------------------------------------------------------------------------ lexicon
@@ -280,23 +315,29 @@ class LexiconScorer(Scorer):
         source_links, target_links = (
             (english_links, russian_links) if source_lang == "en" else (russian_links, english_links)
         )
-        self.source = _LinkedSentences(source, source_links)
-        self.target = _LinkedSentences(target, target_links)
+        self.source = _LinkedSentences(source, source_links, english=source_lang == "en")
+        self.target = _LinkedSentences(target, target_links, english=source_lang != "en")
 
     def costs(self, pair: PairTables, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return dice_cost(self.source.table(a), self.target.table(b), i, j, self.weights)
 
 
 class _LinkedSentences:
-    """One side's sentences as lexicon links, with set tables per bead size built on demand."""
+    """One side's sentences as lexicon links, with set tables per bead size built on demand.
 
-    def __init__(self, texts: Sequence[str], links: dict[str, list[int]]):
+    On the English side, known stems found only inside title-case names (``name_stems``) bring
+    their links, so a translation that spells the name out still matches, but are not counted
+    among the stems a translation must account for.
+    """
+
+    def __init__(self, texts: Sequence[str], links: dict[str, list[int]], english: bool = False):
         self.links: list[list[int]] = []
         self.known: list[list[int]] = []
         stem_ids: dict[str, int] = {}
         for text in texts:
             known = [s for s in stems(text) if s in links]
-            self.known.append([stem_ids.setdefault(s, len(stem_ids)) for s in known])
+            names = name_stems(text) if english else set()
+            self.known.append([stem_ids.setdefault(s, len(stem_ids)) for s in known if s not in names])
             self.links.append(sorted({link for s in known for link in links[s]}))
         self._tables: dict[int, SetTable] = {}
 

@@ -3,16 +3,18 @@
 import itertools
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from align.aligner import Bead
+from align.aligner import Bead, align
 from align.lexicon import (
     MIN_EVIDENCE,
     Lexicon,
     LexiconScorer,
     confident_pairs,
     learn,
+    name_stems,
     realign,
     stem,
     stems,
@@ -171,3 +173,31 @@ def test_learning_takes_a_bounded_even_sample_of_the_evidence():
     assert len(sample) == MAX_EVIDENCE and sample == sorted(sample) and sample[0] == 0
     assert max(b - a for a, b in itertools.pairwise(sample)) <= 4 and sample[-1] >= len(items) - 4
     assert evenly(items[:10], MAX_EVIDENCE) == items[:10]
+
+
+def test_name_stems_are_the_words_of_title_case_names_only():
+    sentence = "Representatives of the Ministry of Industry and Trade met the minister of trade in Kazan."
+    assert name_stems(sentence) == {stem("Ministry"), stem("Industry")}  # "trade" also occurs outside
+    assert name_stems("Good afternoon, colleagues.") == set()
+    assert name_stems("The Federal Tax Service said so.") == {stem(w) for w in ("The", "Federal", "Tax", "Service")}
+
+
+def test_an_abbreviated_name_does_not_undo_a_one_to_one_bead(tmp_path):
+    """The lexicon knows every word of the ministries' full names; the Russian sentence uses their
+    abbreviations. Words the translation is free to abbreviate must not count against the bead,
+    which the aligner without a lexicon already gets right."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fixtures.government_prose import ENGLISH, RUSSIAN
+    from test_aligner import MINISTRIES_EN, MINISTRIES_RU
+
+    words = tmp_path / "words.tsv"
+    words.write_text(
+        "ministry\tминистерство\ndigital\tцифрового\ndevelopment\tразвития\ncommunications\tсвязи\n"
+        "mass\tмассовых\nmedia\tкоммуникаций\neconomic\tэкономического\nindustry\tпромышленности\n"
+        "trade\tторговли\nfinance\tфинансов\nrepresentatives\tпредставители\nattended\tучаствовали\n",
+        encoding="utf-8",
+    )
+    english = ENGLISH[:6] + MINISTRIES_EN + ENGLISH[6:]
+    russian = RUSSIAN[:6] + MINISTRIES_RU + RUSSIAN[6:]
+    beads = align(english, russian, lexicon=Lexicon.read(words))
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(len(english))]
