@@ -110,8 +110,8 @@ NAME_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "to", "de"})
 
 def name_stems(text: str) -> set[str]:
     """Stems that occur in an English sentence only as capitalised words of title-case names:
-    runs of two or more capitalised words, joined by at most a few lowercase connectors ("the
-    Ministry of Economic Development", "Digital Almaty Forum").
+    runs of two or more capitalised words, possibly joined by ``NAME_CONNECTORS`` ("the Ministry
+    of Economic Development", "Digital Almaty Forum").
 
     Such names are what translations abbreviate («Минэкономразвития») or transliterate, so their
     words are weak evidence that a translation must contain their lexicon translations. A
