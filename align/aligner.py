@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -134,18 +134,29 @@ class Dictionary:
 
 def lowercase_vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """Words a document uses in lowercase: a capitalised first word among them is no name."""
-    return frozenset(word for text in texts for word in WORD.findall(text) if word.islower())
+    return _lowercase_words(WORD.findall(text) for text in texts)
+
+
+def _lowercase_words(words_of_texts: Iterable[list[str]]) -> frozenset[str]:
+    return frozenset(word for words in words_of_texts for word in words if word.islower())
 
 
 def sentence_features(
-    text: str, lang: str, dictionary: Dictionary | None = None, common: frozenset[str] = frozenset()
+    text: str,
+    lang: str,
+    dictionary: Dictionary | None = None,
+    common: frozenset[str] = frozenset(),
+    words: list[str] | None = None,
 ) -> Features:
-    """Features of one sentence; ``common`` is its document's ``lowercase_vocabulary``."""
+    """Features of one sentence; ``common`` is its document's ``lowercase_vocabulary``, ``words``
+    its ``WORD``s when already found."""
     keys = {number_key(token) for token in NUMBER.findall(text)}
-    words = WORD.findall(text)
-    for position, word in enumerate(words):
+    for position, word in enumerate(WORD.findall(text) if words is None else words):
+        size = len(word)
+        if size < 2 or (size < 5 and word.islower()):
+            continue  # short lowercase words are no evidence; skip the tests below
         capitalised = word[0].isupper() and (position > 0 or word.lower() not in common)
-        if len(word) >= 5 or (capitalised and len(word) >= 3) or (word.isupper() and len(word) >= 2):
+        if size >= 5 or (capitalised and size >= 3) or word.isupper():
             key = skeleton(word)
             if len(key) >= 2:
                 keys.add("s:" + key[:SKELETON_PREFIX])
@@ -154,8 +165,12 @@ def sentence_features(
     stripped = text.rstrip()
     final = stripped[-1] if stripped and stripped[-1] in ".?!…" else ""
     # Commas are left out: Russian puts one before every что/чтобы/который, English does not.
-    punctuation = tuple(min(text.count(mark), 3) for mark in '?!:;"«(')
+    punctuation = tuple(min(text.count(mark), 3) for mark in '?!:;"«(') if MARKS.search(text) else NO_MARKS
     return Features(len(text), frozenset(keys), final, punctuation)
+
+
+MARKS = re.compile('[?!:;"«(]')
+NO_MARKS = (0,) * 7
 
 
 @dataclass(frozen=True)
@@ -246,11 +261,15 @@ def neg_log_erfc(z: np.ndarray) -> np.ndarray:
     (``erfcc``), whose relative error is below 1.2e-7 everywhere, written in log form.
     """
     t = 1.0 / (1.0 + 0.5 * z)
-    # fmt: off
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (
-        0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-    # fmt: on
+    poly = t * 0.17087277
+    for coefficient in ERFC_COEFFICIENTS:  # Horner's rule, in place: these arrays span the band
+        poly += coefficient
+        poly *= t
+    poly += -1.26551223
     return z * z - poly - np.log(t)
+
+
+ERFC_COEFFICIENTS = (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368)
 
 
 class LexicalScorer(Scorer):
@@ -310,6 +329,12 @@ class PunctuationScorer(Scorer):
 
     def costs(self, pair, a, b, i, j):
         source, target = pair.source, pair.target
+        (left_kinds, left), (right_kinds, right) = source.punctuation_kinds(a), target.punctuation_kinds(b)
+        if len(left) * len(right) <= KIND_TABLE_LIMIT:
+            # Few distinct bead ends: score every pair of kinds once, then look cells up.
+            table = (left[:, None, 0] != right[None, :, 0]).astype(float)
+            table = table + 0.25 * np.abs(left[:, None, 1:] - right[None, :, 1:]).sum(axis=2)
+            return table[left_kinds[i], right_kinds[j]]
         final = (source.finals[i - 1] != target.finals[j - 1]).astype(float)
         differences = np.zeros(len(i), np.int64)
         for left, right in zip(source.punctuation_sums(a), target.punctuation_sums(b)):
@@ -317,6 +342,10 @@ class PunctuationScorer(Scorer):
                 continue  # a mark neither document uses
             differences += np.abs((0 if left is None else left[i]) - (0 if right is None else right[j]))
         return final + 0.25 * differences
+
+
+KIND_TABLE_LIMIT = 1 << 18
+"""Largest table of (source kind, target kind) punctuation costs built; beyond it, cell by cell."""
 
 
 class TranslationScorer(Scorer):
@@ -470,12 +499,19 @@ class SetTable:
     ids: np.ndarray
     sizes: np.ndarray
 
+    @cached_property
+    def postings(self) -> np.ndarray:
+        """Every (id, row) as ``id * (rows + 1) + row``, sorted: the table inverted, for joins."""
+        columns = len(self.indptr)
+        return np.sort(self.ids * columns + np.repeat(np.arange(columns - 1), np.diff(self.indptr)))
+
 
 def set_table(sets: Sequence[Sequence[int]], group: int, sizes: Sequence[float] | np.ndarray | None = None) -> SetTable:
     """The ``SetTable`` of unions of ``group`` consecutive sets; ``sizes`` overrides ``len``.
 
     Built with array operations: each sentence's ids are copied to the ``group`` bead ends that
-    cover it, and duplicates within a bead end are dropped by one sort.
+    cover it, and duplicates within a bead end are dropped by one sort (not ``np.unique``, which
+    in numpy 2 hashes and is ten times slower here).
     """
     rows = len(sets) + 1
     counts = np.fromiter(map(len, sets), np.int64, len(sets))
@@ -483,7 +519,8 @@ def set_table(sets: Sequence[Sequence[int]], group: int, sizes: Sequence[float] 
     sentence = np.repeat(np.arange(len(sets)), counts)
     vocabulary = int(ids.max()) + 1 if len(ids) else 1
     codes = np.concatenate([(sentence + 1 + k) * vocabulary + ids for k in range(group)])
-    codes = np.unique(codes[codes < rows * vocabulary])
+    codes = np.sort(codes[codes < rows * vocabulary])
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
     ends = codes // vocabulary
     indptr = np.zeros(rows + 1, np.int64)
     np.cumsum(np.bincount(ends, minlength=rows), out=indptr[1:])
@@ -497,7 +534,8 @@ def overlap(
     left: SetTable, right: SetTable, i: np.ndarray, j: np.ndarray, weights: np.ndarray | None = None
 ) -> np.ndarray:
     """``|left[i] ∩ right[j]|`` for every cell, by a sort-merge join of the two tables' ids; with
-    ``weights`` (per id), the sum of the shared ids' weights instead of their number.
+    ``weights`` (per id), the sum of the shared ids' weights instead of their number (added
+    up per cell, so a cell's value does not depend on which other cells are asked).
 
     Only target rows within each source row's requested column range are joined, so the work is
     proportional to the band, not to the whole document. ``i`` must be nondecreasing.
@@ -505,31 +543,33 @@ def overlap(
     if len(i) == 0:
         return np.zeros(0)
     columns = len(right.indptr)
-    target_rows = np.repeat(np.arange(columns - 1), np.diff(right.indptr))
-    postings = np.sort(right.ids * columns + target_rows)
+    postings = right.postings
     rows = np.arange(len(left.indptr) - 1)
     first = np.searchsorted(i, rows, "left")
     last = np.searchsorted(i, rows, "right") - 1
     requested = last >= first
     lowest = np.where(requested, j[np.minimum(first, len(j) - 1)], 0)
     highest = np.where(requested, j[np.maximum(last, 0)], -1)
-    source_rows = np.repeat(rows, np.diff(left.indptr))
-    begin = np.searchsorted(postings, left.ids * columns + lowest[source_rows], "left")
-    end = np.searchsorted(postings, left.ids * columns + highest[source_rows], "right")
+    source_rows, left_ids = np.repeat(rows, np.diff(left.indptr)), left.ids
+    if not requested.all():
+        asked = requested[source_rows]
+        source_rows, left_ids = source_rows[asked], left_ids[asked]
+    begin = np.searchsorted(postings, left_ids * columns + lowest[source_rows], "left")
+    end = np.searchsorted(postings, left_ids * columns + highest[source_rows], "right")
     counts = np.maximum(end - begin, 0)
     total = int(counts.sum())
     if total == 0:
         return np.zeros(len(i))
     starts = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-    matches = np.repeat(source_rows, counts) * columns + postings[starts] % columns
-    cells = i * columns + j
-    if weights is None:
-        matches.sort()
-        return (np.searchsorted(matches, cells, "right") - np.searchsorted(matches, cells, "left")).astype(float)
-    order = np.argsort(matches, kind="stable")
-    matches = matches[order]
-    running = np.concatenate(([0.0], np.cumsum(weights[postings[starts] // columns][order])))
-    return running[np.searchsorted(matches, cells, "right")] - running[np.searchsorted(matches, cells, "left")]
+    # Each source row's requested columns lowest … highest, laid out row after row: a match
+    # lands in its cell directly, and one bincount adds them up.
+    span_start = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(np.maximum(highest - lowest + 1, 0), out=span_start[1:])
+    match_rows = np.repeat(source_rows, counts)
+    landing = span_start[match_rows] + postings[starts] % columns - lowest[match_rows]
+    match_weights = None if weights is None else weights[postings[starts] // columns]
+    sums = np.bincount(landing, match_weights, minlength=int(span_start[-1]))
+    return sums[span_start[i] + j - lowest[i]].astype(float)
 
 
 FINALS = {"": 0, ".": 1, "?": 2, "!": 3, "…": 4}
@@ -549,7 +589,26 @@ class SideTable:
         np.cumsum(punctuation.T, axis=1, out=self.punctuation[:, 1:])
         """Per mark (rows), prefix sums over sentences (columns)."""
         self._punctuation_sums: dict[int, list] = {}
+        self._punctuation_kinds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cache: dict[tuple, SetTable] = {}
+        self._key_ids: list[list[int]] | None = None
+
+    def punctuation_kinds(self, group: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bead ends of ``group`` sentences by what punctuation scoring sees: the final mark of
+        their last sentence and each mark's count. Returns each bead end's kind and, per kind,
+        that vector (final first). Documents have few kinds, so costs are a table lookup."""
+        if group not in self._punctuation_kinds:
+            counts = np.zeros_like(self.punctuation)
+            counts[:, group:] = self.punctuation[:, group:] - self.punctuation[:, :-group]
+            vectors = np.vstack([np.concatenate(([0], self.finals)), counts]).T
+            radix = vectors.max(axis=0) + 1
+            if np.prod(radix.astype(float)) < 2.0**62:  # each vector as one number, in mixed radix
+                codes = vectors @ np.cumprod(np.concatenate(([1], radix[:-1])))
+                _, first, kinds = np.unique(codes, return_index=True, return_inverse=True)
+            else:
+                _, first, kinds = np.unique(vectors, axis=0, return_index=True, return_inverse=True)
+            self._punctuation_kinds[group] = (kinds.reshape(-1), vectors[first])
+        return self._punctuation_kinds[group]
 
     def punctuation_sums(self, group: int) -> list[np.ndarray | None]:
         """Per mark, its count over the ``group`` sentences ending at each bead end (``None``
@@ -576,19 +635,96 @@ class SideTable:
 
     def key_sets(self, group: int, ids: dict[str, int]) -> SetTable:
         def build():
-            return [[ids.setdefault(key, len(ids)) for key in f.keys] for f in self.features], None
+            if self._key_ids is None:
+                self._key_ids = [[ids.setdefault(key, len(ids)) for key in f.keys] for f in self.features]
+            return self._key_ids, None
 
         return self.cached("keys", group, build)
 
 
 class PairTables:
-    """Both documents' tables, and what they share: the key vocabulary and the length ratio."""
+    """Both documents' tables, and what they share: the key vocabulary and the length ratio.
 
-    def __init__(self, source: Sequence[Features], target: Sequence[Features]):
+    With ``remember_costs``, the costs scorers give are kept per cell (``content``), for a second
+    search of the same pair (``align.lexicon.realign``): its corridor lies mostly inside the first
+    one's, so only the new scorer and the new cells are computed.
+    """
+
+    def __init__(self, source: Sequence[Features], target: Sequence[Features], remember_costs: bool = False):
         self.source, self.target = SideTable(source), SideTable(target)
         self.key_ids: dict[str, int] = {}
         total_source, total_target = int(self.source.lengths[-1]), int(self.target.lengths[-1])
         self.length_ratio = total_target / total_source if total_source and total_target else 1.0
+        self._remembered: dict[tuple[int, int], tuple[list[Scorer], RowWindows, np.ndarray]] | None = (
+            {} if remember_costs else None
+        )
+
+    def content(self, scorers: Sequence[Scorer], a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The weighted sum of ``scorers``' costs of beads ``(a, b)`` ending at cells ``(i, j)``.
+
+        When remembering, the first search's sum is kept per cell; a later search whose scorers
+        include the first one's takes it from memory where it has it and adds only its own.
+        """
+        if self._remembered is None or (a, b) not in self._remembered:
+            content = _weighted_sum(self, scorers, a, b, i, j)
+            if self._remembered is not None:
+                rows = RowWindows.around(i, j, len(self.source.features) + 1)
+                memory = np.full(rows.size, np.nan)
+                memory[rows.index(i, j)] = content
+                self._remembered[a, b] = (list(scorers), rows, memory)
+            return content
+        known_scorers, rows, memory = self._remembered[a, b]
+        others = [scorer for scorer in scorers if not any(scorer is known for known in known_scorers)]
+        if len(others) + len(known_scorers) != len(scorers):
+            return _weighted_sum(self, scorers, a, b, i, j)
+        inside = rows.contains(i, j)
+        content = np.full(len(i), np.nan)
+        content[inside] = memory[rows.index(i[inside], j[inside])]
+        unknown = np.isnan(content)
+        if unknown.any():
+            content[unknown] = _weighted_sum(self, known_scorers, a, b, i[unknown], j[unknown])
+        return content + _weighted_sum(self, others, a, b, i, j)
+
+
+def _weighted_sum(tables: PairTables, scorers: Sequence[Scorer], a: int, b: int, i: np.ndarray, j: np.ndarray):
+    content = np.zeros(len(i))
+    for scorer in scorers:
+        content += scorer.weight * scorer.costs(tables, a, b, i, j)
+    return content
+
+
+@dataclass(frozen=True)
+class RowWindows:
+    """The column range ``lo[i] … hi[i]`` of each row, laid out row after row in one flat array."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def around(cls, i: np.ndarray, j: np.ndarray, rows: int) -> RowWindows:
+        """The smallest windows holding the cells ``(i, j)``; ``i`` nondecreasing, ``j`` increasing
+        within a row."""
+        first = np.searchsorted(i, np.arange(rows), "left")
+        last = np.searchsorted(i, np.arange(rows), "right") - 1
+        present = last >= first
+        lo = np.where(present, j[np.minimum(first, len(j) - 1)], 0)
+        hi = np.where(present, j[np.maximum(last, 0)], -1)
+        offsets = np.zeros(rows + 1, np.int64)
+        np.cumsum(hi - lo + 1, out=offsets[1:])
+        return cls(lo, hi, offsets)
+
+    @property
+    def size(self) -> int:
+        return int(self.offsets[-1])
+
+    def contains(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        inside = i < len(self.lo)
+        inside[inside] = (self.lo[i[inside]] <= j[inside]) & (j[inside] <= self.hi[i[inside]])
+        return inside
+
+    def index(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self.offsets[i] + j - self.lo[i]
 
 
 # -------------------------------------------------------------------------------------- search
@@ -607,13 +743,23 @@ class Aligner:
     def align(self, source: Sequence[Features], target: Sequence[Features]) -> list[Bead]:
         return to_beads(self.path(source, target))
 
-    def path(self, source: Sequence[Features], target: Sequence[Features], windows: Windows | None = None) -> list:
-        """The cheapest path as ``(i0, i1, j0, j1, cost)`` steps; ``windows`` skips the coarse pass."""
+    def path(
+        self,
+        source: Sequence[Features],
+        target: Sequence[Features],
+        windows: Windows | None = None,
+        tables: PairTables | None = None,
+    ) -> list:
+        """The cheapest path as ``(i0, i1, j0, j1, cost)`` steps; ``windows`` skips the coarse pass.
+
+        ``tables`` are ``PairTables(source, target)`` from an earlier search of the same pair, so
+        that a second pass reuses their sets and the costs they remember.
+        """
         n, m = len(source), len(target)
         if n == 0 or m == 0:
             return [(i, i + 1, 0, 0, 0.0) for i in range(n)] + [(0, 0, j, j + 1, 0.0) for j in range(m)]
         _check_beads(self.beads)
-        tables = PairTables(source, target)
+        tables = tables or PairTables(source, target)
         if windows is None:
             windows = self.corridor_windows(source, target, tables)
         return _search(n, m, list(self.beads), windows, self._cost_function(tables))
@@ -641,9 +787,7 @@ class Aligner:
         scorers = [scorer for scorer in self.scorers if block == 1 or scorer.blocks]
 
         def bead_costs(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-            content = np.zeros(len(i))
-            for scorer in scorers:
-                content += scorer.weight * scorer.costs(tables, a, b, i, j)
+            content = tables.content(scorers, a, b, i, j)
             prior = -math.log(BEAD_PRIORS.get((a, b), 1e-3)) if block == 1 else 0.0
             return prior + content * (a + b) / 2 * block
 
@@ -731,16 +875,19 @@ def _banded_search(n, m, beads, lo, hi, bead_costs: CellCosts) -> list | None:
     offsets = np.zeros(n + 2, np.int64)
     np.cumsum(widths, out=offsets[1:])
     cells = int(offsets[-1])
-    row_of = np.repeat(np.arange(n + 1), widths)
-    column = np.arange(cells) - np.repeat(offsets[:-1], widths) + np.repeat(lo, widths)
+    rows = np.arange(n + 1)
+    row_of = np.repeat(rows, widths)
+    column = np.arange(cells) - np.repeat(offsets[:-1] - lo, widths)
     earlier = [(a, b) for a, b in beads if a > 0]
     predecessor = np.full((len(earlier), cells), cells, np.int64)
     step = np.full((len(earlier), cells), math.inf)
     for k, (a, b) in enumerate(earlier):
-        prev_row, prev_col = row_of - a, column - b
-        ok = (prev_row >= 0) & (prev_col >= 0)
-        ok[ok] = (prev_col[ok] >= lo[prev_row[ok]]) & (prev_col[ok] <= hi[prev_row[ok]])
-        predecessor[k, ok] = offsets[prev_row[ok]] + prev_col[ok] - lo[prev_row[ok]]
+        # Per row first, then spread over its cells: the predecessor row's window, shifted by b.
+        prev_row = np.maximum(rows - a, 0)
+        lowest = np.repeat(lo[prev_row] + b, widths)
+        highest = np.repeat(np.where(rows >= a, hi[prev_row] + b, -1), widths)
+        ok = (column >= lowest) & (column <= highest)
+        predecessor[k] = np.where(ok, np.repeat(offsets[prev_row] - lo[prev_row] - b, widths) + column, cells)
         if b == 0:
             step[k, ok] = bead_costs.skip  # type: ignore[attr-defined]
         else:
@@ -749,14 +896,15 @@ def _banded_search(n, m, beads, lo, hi, bead_costs: CellCosts) -> list | None:
     ramp = np.arange(int(widths.max()) if cells else 0) * bead_costs.skip  # type: ignore[attr-defined]
     total = np.full(cells + 1, math.inf)
     skipped = np.zeros(cells, bool)
-    """Cells whose best bead is a 0-1 within their row; the best earlier-row bead of the cells on
-    the path is found again when tracing it back (an argmin per row costs more than that)."""
+    """Cells whose best bead is a 0-1 within their row; which earlier-row bead is best is found
+    for all cells at once after the loop (an argmin per row costs more than that)."""
+    bounds = offsets.tolist()
     for i in range(n + 1):
-        begin, end = int(offsets[i]), int(offsets[i + 1])
+        begin, end = bounds[i], bounds[i + 1]
         if begin == end:
             continue
         if earlier:
-            best = (total[predecessor[:, begin:end]] + step[:, begin:end]).min(axis=0)
+            best = np.minimum.reduce(total[predecessor[:, begin:end]] + step[:, begin:end])
         else:
             best = np.full(end - begin, math.inf)
         if i == 0 and lo[0] == 0:
@@ -770,13 +918,15 @@ def _banded_search(n, m, beads, lo, hi, bead_costs: CellCosts) -> list | None:
         total[begin:end] = best
     if not (lo[n] <= m <= hi[n]) or not math.isfinite(total[offsets[n] + m - lo[n]]):
         return None
+    choice = (total[predecessor] + step).argmin(axis=0) if earlier else None
+    low = lo.tolist()
     path, i, j = [], n, m
     while i or j:
-        cell = int(offsets[i] + j - lo[i])
+        cell = bounds[i] + j - low[i]
         if skipped[cell]:
             a, b, cost = 0, 1, bead_costs.skip  # type: ignore[attr-defined]
         else:
-            k = int((total[predecessor[:, cell]] + step[:, cell]).argmin())
+            k = int(choice[cell])  # type: ignore[index]
             (a, b), cost = earlier[k], float(step[k, cell])
         path.append((i - a, i, j - b, j, cost))
         i, j = i - a, j - b
@@ -785,16 +935,16 @@ def _banded_search(n, m, beads, lo, hi, bead_costs: CellCosts) -> list | None:
 
 
 def path_corridor(path, n: int, m: int, width: int) -> Windows:
-    """Cells within ``width`` of the coarse path, per source position."""
-    spans: list[list[int]] = [[m, 0] for _ in range(n + 1)]
-    spans[0] = [0, 0]
-    for i0, i1, j0, j1, _ in path:
-        for i in range(i0, i1 + 1):
-            spans[i][0] = min(spans[i][0], j0)
-            spans[i][1] = max(spans[i][1], j1)
-    lo = np.array([max(0, low - width) for low, _ in spans], np.int64)
-    hi = np.array([min(m, high + width) for _, high in spans], np.int64)
-    return lo, hi
+    """Cells within ``width`` of the coarse path, per source position.
+
+    A path is monotone, so the steps that touch row ``i`` run from the first that ends at or
+    after it to the last that starts at or before it: their first and last target positions.
+    """
+    starts, ends, first_columns, last_columns = (np.array(column, np.int64) for column in list(zip(*path))[:4])
+    rows = np.arange(n + 1)
+    lo = first_columns[np.searchsorted(ends, rows, "left")]
+    hi = last_columns[np.searchsorted(starts, rows, "right") - 1]
+    return np.maximum(0, lo - width), np.minimum(m, hi + width)
 
 
 def to_beads(path) -> list[Bead]:
@@ -806,8 +956,9 @@ def to_beads(path) -> list[Bead]:
 
 def features_of(texts: Sequence[str], lang: str, dictionary: Dictionary | None = None) -> list[Features]:
     """Features of every sentence of one document (its lowercase vocabulary decides names)."""
-    common = lowercase_vocabulary(texts)
-    return [sentence_features(text, lang, dictionary, common) for text in texts]
+    words = [WORD.findall(text) for text in texts]
+    common = _lowercase_words(words)
+    return [sentence_features(text, lang, dictionary, common, found) for text, found in zip(texts, words)]
 
 
 def align(

@@ -66,6 +66,8 @@ def read_text(name: str) -> str:
         raise CliError(f"{printable_name(name)}: {skipped.reason}") from None
     if decoded.encoding not in ("utf-8", "ascii"):
         print(f"align: note: {printable_name(name)} read as {decoded.encoding}", file=sys.stderr)
+    if "<" not in decoded.text:
+        return decoded.text  # no tag, so no HTML: spares plain text the extractor's import
     from . import html
 
     if html.looks_like_html(decoded.text, name):
@@ -169,6 +171,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_pair(args: argparse.Namespace) -> int:
     from . import Dictionary, align_sentences
 
+    keep_freed_memory()
     if args.src_lang == args.tgt_lang:
         raise UsageError("--src-lang and --tgt-lang must differ")
     if args.src == args.tgt == "-":
@@ -191,6 +194,27 @@ def cmd_pair(args: argparse.Namespace) -> int:
     )
     write_lines([bead.vecalign() for bead in beads])
     return 0
+
+
+def keep_freed_memory() -> None:
+    """Ask glibc to keep memory the process frees instead of returning it to the system.
+
+    The aligner's search builds and drops arrays of a few megabytes, dozens of times. By default,
+    glibc maps each array afresh and unmaps it when it is freed, so every array's pages fault in
+    again. Keeping them makes ``pair`` about a tenth faster (``make bench``); the process ends
+    soon after, so what it keeps is not lost. Nothing happens where there is no glibc.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest: arrays up to 32 MiB come from the heap
+    mallopt(m_trim_threshold, 1 << 30)
 
 
 def pair_lexicon(name: str) -> Lexicon | None:

@@ -12,7 +12,6 @@ import bz2
 import codecs
 import functools
 import gzip
-import hashlib
 import io
 import lzma
 import os
@@ -23,13 +22,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, AnyStr
+from typing import TYPE_CHECKING, Any, AnyStr
 
-from . import html
-from .destination import is_our_corpus
 from .errors import AlignError
 from .names import printable_name
-from .records import RawDocument, Removal
+
+if TYPE_CHECKING:
+    from .records import RawDocument, Removal
+
+# The HTML extractor, the records, hashing and the corpus check are imported where they are
+# used: reading a plain text file (``align pair``, ``align sentences``) needs none of them, and
+# they are a quarter of such a command's start-up.
 
 HEADER_LINE = re.compile(r"^([a-z][a-z0-9_]*):[ \t]*(.*)$")
 MIN_HEADER_LINES = 2
@@ -250,6 +253,10 @@ def decode_html(data: bytes, charset: str | None = None, name: str | None = None
     mojibake. Bytes the declared charset does not define are replaced and logged, as for UTF-8.
     A page over ``html.MAX_HTML_BYTES`` is skipped here, before any decoding.
     """
+    if b"<" not in data:
+        return None  # no tag, no HTML: spares plain text the extractor's import
+    from . import html
+
     if not html.sniff_html(data, name):
         return None
     if len(data) > html.MAX_HTML_BYTES:
@@ -299,6 +306,8 @@ def _decode_replacing(data: bytes, codec: str) -> Decoded:
     offsets index the text."""
     escaped = data.decode(codec, "surrogateescape" if codec == "utf-8" else "align-escape")
     reason = f"invalid-{codec[:6].replace('-', '')}-replaced"
+    from .records import Removal
+
     repairs: list[Removal] = []
     shift = 0  # how much longer the text is than ``escaped``, so far
 
@@ -323,6 +332,8 @@ def _replacement(escaped: str, codec: str) -> tuple[str, str]:
 
 def _strip_nul(data: AnyStr) -> tuple[AnyStr, list[Removal]]:
     """``data`` without NULs, and each run of them as a removal (``\\x00 ×3``)."""
+    from .records import Removal
+
     runs = NUL_RUNS[type(data)]
     removals = [
         Removal(match.start(), match.end(), "nul-bytes-removed", f"\\x00 ×{match.end() - match.start()}")
@@ -378,6 +389,11 @@ def document_from_bytes(data: bytes, source: str, metadata: dict[str, str] | Non
     HTML page (``align.html``) becomes its extracted text, with what the extractor dropped in
     ``repairs`` (reason ``html-boilerplate``, offsets in the decoded page).
     """
+    import hashlib
+
+    from . import html
+    from .records import RawDocument
+
     given = dict(metadata or {})
     decoded = decode_input(data, source, given.pop("charset", None))
     if not decoded.text.strip():
@@ -405,6 +421,11 @@ def document_from_bytes(data: bytes, source: str, metadata: dict[str, str] | Non
 def _html_document(data: bytes, source: str, decoded: Decoded, given: dict[str, str]) -> RawDocument:
     """An HTML page as a document: its main text (``align.html.extract``), its metadata, and the
     decoding repairs and extractor's removals, both in offsets of the decoded page."""
+    import hashlib
+
+    from . import html
+    from .records import RawDocument
+
     try:
         extracted = html.extract(decoded.text, url=given.get("url"), captured=given.get("date"))
     except html.ExtractionFailed as failure:
@@ -485,6 +506,8 @@ def walk_inputs(folder: Path, exclude: Path | None = None) -> list[tuple[str, Pa
     (a loop, or a second copy of files read anyway); and links to files outside ``folder``, since
     the manifest describes that folder and a rebuild from it must see the same bytes.
     """
+    from .destination import is_our_corpus
+
     root = os.path.realpath(folder)
     excluded = os.path.realpath(exclude) if exclude is not None else None
     found: list[tuple[str, Path | str]] = []

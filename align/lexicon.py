@@ -99,9 +99,14 @@ def stem(word: str) -> str:
     return (found.group(1) if found else word)[:STEM_LENGTH]
 
 
-def stems(text: str) -> list[str]:
-    """The distinct stems of a sentence, in order of first occurrence."""
-    return list(dict.fromkeys(stem(word) for word in WORD.findall(text)))
+@lru_cache(maxsize=1 << 14)
+def stems(text: str) -> tuple[str, ...]:
+    """The distinct stems of a sentence, in order of first occurrence.
+
+    Remembered: ``realign`` stems a document's confident sentences to learn from them, then every
+    sentence to score them.
+    """
+    return tuple(dict.fromkeys(stem(word) for word in WORD.findall(text)))
 
 
 NAME_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "to", "de"})
@@ -119,6 +124,8 @@ def name_stems(text: str) -> set[str]:
     capitalised too.
     """
     words = WORD.findall(text)
+    if sum(word[0].isupper() for word in words) < 2:
+        return set()
     inside = [False] * len(words)
     start = 0
     while start < len(words):
@@ -213,18 +220,20 @@ def learn(pairs: Iterable[tuple[str, str]]) -> Lexicon:
             sentences.append((en, ru))
     if len(sentences) < MIN_EVIDENCE:
         return Lexicon(())
-    forward = model_one([(en, ru) for en, ru in sentences], len(russian_vocabulary))
-    backward = model_one([(ru, en) for en, ru in sentences], len(english_vocabulary))
-    together = cooccurrences(sentences, len(russian_vocabulary))
+    english_size, russian_size = len(english_vocabulary), len(russian_vocabulary)
+    forward = model_one([(en, ru) for en, ru in sentences], russian_size)
+    backward = model_one([(ru, en) for en, ru in sentences], english_size)
+    codes, counts = cooccurrences(sentences, russian_size)
+    english_ids, russian_ids = np.divmod(codes, russian_size)
+    there = forward.at(codes)
+    back = backward.at(russian_ids * english_size + english_ids)
+    kept = np.flatnonzero((counts >= MIN_COOCCURRENCE) & (there >= MIN_PROBABILITY) & (back >= MIN_PROBABILITY))
+    weights = np.sqrt(there[kept] * back[kept]).tolist()
     english_words, russian_words = list(english_vocabulary), list(russian_vocabulary)
-    entries = []
-    for code, count in together.items():
-        english_id, russian_id = divmod(code, len(russian_vocabulary))
-        there = forward.get(english_id * len(russian_vocabulary) + russian_id, 0.0)
-        back = backward.get(russian_id * len(english_vocabulary) + english_id, 0.0)
-        if count >= MIN_COOCCURRENCE and there >= MIN_PROBABILITY and back >= MIN_PROBABILITY:
-            weight = round(float(np.sqrt(there * back)), 4)
-            entries.append((english_words[english_id], russian_words[russian_id], weight))
+    entries = [
+        (english_words[english_ids[k]], russian_words[russian_ids[k]], round(weight, 4))
+        for k, weight in zip(kept.tolist(), weights)
+    ]
     return Lexicon(tuple(sorted(entries)))
 
 
@@ -235,11 +244,26 @@ def evenly(items: list, limit: int) -> list:
     return [items[index * len(items) // limit] for index in range(limit)]
 
 
-def model_one(sentences: Sequence[tuple[list[int], list[int]]], target_size: int) -> dict[int, float]:
+@dataclass(frozen=True)
+class Probabilities:
+    """Probabilities of pair codes (``source * target_size + target``), codes sorted."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+    def at(self, codes: np.ndarray) -> np.ndarray:
+        """The probability of each of ``codes``, 0 for a pair never seen."""
+        if not len(self.codes):
+            return np.zeros(len(codes))
+        position = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+        return np.where(self.codes[position] == codes, self.values[position], 0.0)
+
+
+def model_one(sentences: Sequence[tuple[list[int], list[int]]], target_size: int) -> Probabilities:
     """IBM Model 1 translation probabilities ``t(target | source)``, by EM over all pairs at once.
 
     Every (pair, source word or NULL, target word) triple is a row of flat arrays; one EM
-    iteration is a few ``bincount``s. Returns ``{source * target_size + target: t}``.
+    iteration is a few ``bincount``s.
     """
     source_ids, target_ids, token_ids = _cross([[NULL, *source] for source, _ in sentences], [t for _, t in sentences])
     token = sum(len(target) for _, target in sentences)
@@ -251,7 +275,7 @@ def model_one(sentences: Sequence[tuple[list[int], list[int]]], target_size: int
         share = weight / np.bincount(token_ids, weight, minlength=token)[token_ids]
         counts = np.bincount(pair_of, share, minlength=len(codes))
         probability = counts / np.bincount(pair_source, counts)[pair_source]
-    return dict(zip(codes.tolist(), probability.tolist()))
+    return Probabilities(codes, probability)
 
 
 def _cross(sources: Sequence[list[int]], targets: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -272,12 +296,11 @@ def _cross(sources: Sequence[list[int]], targets: Sequence[list[int]]) -> tuple[
     return flat_sources[source_starts[pair] + local // width], flat_targets[tokens], tokens
 
 
-def cooccurrences(sentences: Sequence[tuple[list[int], list[int]]], target_size: int) -> dict[int, int]:
-    """In how many pairs each (English, Russian) stem pair occurs together, NULL left out."""
+def cooccurrences(sentences: Sequence[tuple[list[int], list[int]]], target_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """In how many pairs each (English, Russian) stem pair occurs together, NULL left out: pair
+    codes (``english * target_size + russian``, sorted) and their counts."""
     english_ids, russian_ids, _ = _cross([en for en, _ in sentences], [ru for _, ru in sentences])
-    codes = english_ids * target_size + russian_ids
-    values, counts = np.unique(codes, return_counts=True)
-    return dict(zip(values.tolist(), counts.tolist()))
+    return np.unique(english_ids * target_size + russian_ids, return_counts=True)
 
 
 # ------------------------------------------------------------------------------------- scorer
@@ -336,9 +359,9 @@ class _LinkedSentences:
         stem_ids: dict[str, int] = {}
         for text in texts:
             known = [s for s in stems(text) if s in links]
-            names = name_stems(text) if english else set()
+            names = name_stems(text) if english and known else ()
             self.known.append([stem_ids.setdefault(s, len(stem_ids)) for s in known if s not in names])
-            self.links.append(sorted({link for s in known for link in links[s]}))
+            self.links.append([link for s in known for link in links[s]])  # distinct: a link has one stem a side
         self._tables: dict[int, SetTable] = {}
 
     def table(self, group: int) -> SetTable:
@@ -374,11 +397,12 @@ def realign(
     base = with_extra_scorers(aligner or Aligner(), source, target, source_lang, translated_source)
     source_features = features_of(source, source_lang, dictionary)
     target_features = features_of(target, target_lang, dictionary)
-    path = base.path(source_features, target_features)
+    tables = PairTables(source_features, target_features, remember_costs=True)
+    path = base.path(source_features, target_features, tables=tables)
     first = to_beads(path)
     lexicon = learn(english_first(confident_pairs(source, target, first), source_lang))
     if not len(lexicon):
         return first, first, lexicon
     second = with_extra_scorers(base, source, target, source_lang, lexicon=lexicon)
     windows = path_corridor(path, len(source), len(target), base.corridor + BLOCK)
-    return first, to_beads(second.path(source_features, target_features, windows)), lexicon
+    return first, to_beads(second.path(source_features, target_features, windows, tables)), lexicon

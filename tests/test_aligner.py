@@ -277,3 +277,76 @@ def test_a_translation_much_shorter_through_abbreviations_stays_one_to_one():
     russian = RUSSIAN[:6] + MINISTRIES_RU + RUSSIAN[6:]
     assert len(russian[7]) < len(english[7]) / 2
     assert pairs(align(english, russian)) == [((i,), (i,)) for i in range(len(english))]
+
+
+def random_set_table(rng, rows, vocabulary, group):
+    from align.aligner import set_table
+
+    return set_table([rng.sample(range(vocabulary), rng.randint(0, 4)) for _ in range(rows)], group)
+
+
+def test_weighted_overlap_is_the_sum_of_shared_weights_whatever_cells_are_asked():
+    """``overlap`` by its definition, and a cell's value does not depend on the other cells asked
+    for: a second search reuses remembered costs only if that holds."""
+    import numpy as np
+
+    from align.aligner import overlap
+
+    rng = random.Random(11)
+    weights = np.array([rng.randint(1, 8) / 8 for _ in range(12)])  # eighths: sums are exact
+    for group in (1, 2):
+        left, right = random_set_table(rng, 30, 12, group), random_set_table(rng, 25, 12, 1)
+        i = np.repeat(np.arange(31), 26)
+        j = np.tile(np.arange(26), 31)
+
+        def ids(table, row):
+            return set(table.ids[table.indptr[row] : table.indptr[row + 1]].tolist())
+
+        everything = overlap(left, right, i, j, weights)
+        expected = [sum(weights[k] for k in ids(left, x) & ids(right, y)) for x, y in zip(i, j)]
+        assert everything.tolist() == expected
+        counts = overlap(left, right, i, j)
+        assert counts.tolist() == [len(ids(left, x) & ids(right, y)) for x, y in zip(i, j)]
+        some = np.sort(rng.sample(range(len(i)), 40))
+        assert np.array_equal(overlap(left, right, i[some], j[some], weights), everything[some])
+
+
+def test_punctuation_costs_from_the_table_of_kinds_equal_the_cell_by_cell_ones(monkeypatch):
+    import numpy as np
+
+    import align.aligner as aligner_module
+    from align.aligner import PairTables, PunctuationScorer, features_of
+
+    english, russian = noisy_prose(3)
+    english[2] += ' "Why?" she asked: «yes».'
+    source, target = features_of(english, "en"), features_of(russian, "ru")
+    scorer = PunctuationScorer()
+    bound = scorer.bind(source, target)
+    for a, b in ((1, 1), (2, 1), (1, 2), (2, 2)):
+        i = np.repeat(np.arange(a, len(source) + 1), len(target) + 1 - b)
+        j = np.tile(np.arange(b, len(target) + 1), len(source) + 1 - a)
+        from_table = scorer.costs(PairTables(source, target), a, b, i, j)
+        monkeypatch.setattr(aligner_module, "KIND_TABLE_LIMIT", 0)
+        cell_by_cell = scorer.costs(PairTables(source, target), a, b, i, j)
+        monkeypatch.undo()
+        assert np.array_equal(from_table, cell_by_cell)
+        assert from_table.tolist() == [bound(x - a, x, y - b, y) for x, y in zip(i, j)]
+
+
+def test_the_corridor_spans_each_row_from_the_first_to_the_last_step_touching_it():
+    from align.aligner import path_corridor
+
+    rng = random.Random(2)
+    for _ in range(300):
+        n, m = rng.randint(1, 25), rng.randint(1, 25)
+        path, i, j = [], 0, 0
+        while i < n or j < m:
+            a, b = rng.choice([(a, b) for a, b in Aligner().beads if i + a <= n and j + b <= m])
+            path.append((i, i + a, j, j + b, 0.0))
+            i, j = i + a, j + b
+        width = rng.randint(0, 5)
+        lo, hi = path_corridor(path, n, m, width)
+        for row in range(n + 1):
+            touching = [(j0, j1) for i0, i1, j0, j1, _ in path if i0 <= row <= i1]
+            assert lo[row] == max(0, min(j0 for j0, _ in touching) - width)
+            assert hi[row] == min(m, max(j1 for _, j1 in touching) + width)

@@ -37,7 +37,7 @@ def test_stems_make_inflected_forms_meet():
     assert stem("кошка") == stem("кошку") == stem("кошкой")
     assert stem("loves") == stem("loved") == stem("loving")
     assert stem("дом") == "дом"  # too short to lose an ending
-    assert stems("The cat sees the cat.") == [stem("the"), stem("cat"), stem("sees")]
+    assert stems("The cat sees the cat.") == (stem("the"), stem("cat"), stem("sees"))
 
 
 def test_lexicon_learning_finds_every_translation_on_a_small_corpus():
@@ -201,3 +201,41 @@ def test_an_abbreviated_name_does_not_undo_a_one_to_one_bead(tmp_path):
     russian = RUSSIAN[:6] + MINISTRIES_RU + RUSSIAN[6:]
     beads = align(english, russian, lexicon=Lexicon.read(words))
     assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(len(english))]
+
+
+def test_the_second_pass_from_remembered_costs_equals_a_fresh_search():
+    """``realign`` keeps the first search's costs and computes only the lexicon's and the new
+    cells'; the beads must be those of a second search that computes everything again."""
+    import numpy as np
+
+    from align.aligner import (
+        BLOCK,
+        Aligner,
+        PairTables,
+        features_of,
+        path_corridor,
+        to_beads,
+        with_extra_scorers,
+    )
+
+    english = [en for en, _ in CORPUS] * 2
+    russian = [ru for _, ru in CORPUS] * 2
+    del russian[70:73]
+    del english[15]
+    first, second, lexicon = realign(english, russian)
+    assert len(lexicon) > 0
+    base = Aligner()
+    source, target = features_of(english, "en"), features_of(russian, "ru")
+    path = base.path(source, target)
+    assert to_beads(path) == first
+    again = with_extra_scorers(base, english, russian, "en", lexicon=lexicon)
+    windows = path_corridor(path, len(english), len(russian), base.corridor + BLOCK)
+    assert to_beads(again.path(source, target, windows, PairTables(source, target))) == second
+
+    remembering = PairTables(source, target, remember_costs=True)
+    i = np.repeat(np.arange(1, 40), 5)
+    j = np.minimum(i + np.tile(np.arange(5), 39), len(russian))
+    kept = remembering.content(base.scorers, 1, 1, i[::2], j[::2])  # remembers every other cell
+    assert np.array_equal(kept, PairTables(source, target).content(base.scorers, 1, 1, i[::2], j[::2]))
+    everything = remembering.content(again.scorers, 1, 1, i, j)
+    assert np.array_equal(everything, PairTables(source, target).content(again.scorers, 1, 1, i, j))
