@@ -81,7 +81,7 @@ SURE_LINK = 0.4
 """A link at least this strong counts as a whole match in the scorer; weaker ones in proportion."""
 NULL = 0
 """Vocabulary id of the empty word in IBM Model 1."""
-LEXICON_VERSION = 2
+LEXICON_VERSION = 3
 """Part of a build's shard keys: raise it when learning or the lexicon scorer changes, so no stale row is reused."""
 
 
