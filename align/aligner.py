@@ -667,7 +667,7 @@ class PairTables:
         """
         if self._remembered is None or (a, b) not in self._remembered:
             content = _weighted_sum(self, scorers, a, b, i, j)
-            if self._remembered is not None:
+            if self._remembered is not None and len(i):
                 rows = RowWindows.around(i, j, len(self.source.features) + 1)
                 memory = np.full(rows.size, np.nan)
                 memory[rows.index(i, j)] = content
@@ -940,6 +940,8 @@ def path_corridor(path, n: int, m: int, width: int) -> Windows:
     A path is monotone, so the steps that touch row ``i`` run from the first that ends at or
     after it to the last that starts at or before it: their first and last target positions.
     """
+    if not path:
+        return np.zeros(n + 1, np.int64), np.zeros(n + 1, np.int64)
     starts, ends, first_columns, last_columns = (np.array(column, np.int64) for column in list(zip(*path))[:4])
     rows = np.arange(n + 1)
     lo = first_columns[np.searchsorted(ends, rows, "left")]

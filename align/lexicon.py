@@ -397,7 +397,7 @@ def realign(
     base = with_extra_scorers(aligner or Aligner(), source, target, source_lang, translated_source)
     source_features = features_of(source, source_lang, dictionary)
     target_features = features_of(target, target_lang, dictionary)
-    tables = PairTables(source_features, target_features, remember_costs=True)
+    tables = PairTables(source_features, target_features, remember_costs=True) if source and target else None
     path = base.path(source_features, target_features, tables=tables)
     first = to_beads(path)
     lexicon = learn(english_first(confident_pairs(source, target, first), source_lang))

@@ -336,6 +336,7 @@ def test_punctuation_costs_from_the_table_of_kinds_equal_the_cell_by_cell_ones(m
 def test_the_corridor_spans_each_row_from_the_first_to_the_last_step_touching_it():
     from align.aligner import path_corridor
 
+    assert [list(side) for side in path_corridor([], 0, 0, 3)] == [[0], [0]]  # two empty documents
     rng = random.Random(2)
     for _ in range(300):
         n, m = rng.randint(1, 25), rng.randint(1, 25)

@@ -239,3 +239,24 @@ def test_the_second_pass_from_remembered_costs_equals_a_fresh_search():
     assert np.array_equal(kept, PairTables(source, target).content(base.scorers, 1, 1, i[::2], j[::2]))
     everything = remembering.content(again.scorers, 1, 1, i, j)
     assert np.array_equal(everything, PairTables(source, target).content(again.scorers, 1, 1, i, j))
+
+
+@pytest.mark.parametrize("sizes", [(1, 3), (2, 1), (1, 1), (0, 2), (2, 0), (0, 0)])
+def test_realign_covers_every_sentence_of_tiny_and_empty_documents(sizes):
+    """Tiny documents leave some bead shapes without a single cell to score (a 2-1 bead over one
+    source sentence); the search and the remembered costs must take that in their stride."""
+    english = [en for en, _ in CORPUS][: sizes[0]]
+    russian = [ru for _, ru in CORPUS][5 : 5 + sizes[1]]
+    for beads in realign(english, russian)[:2]:
+        assert [i for b in beads for i in b.src] == list(range(len(english)))
+        assert [j for b in beads for j in b.tgt] == list(range(len(russian)))
+
+
+def test_pair_command_aligns_a_one_line_file(tmp_path):
+    (tmp_path / "en.txt").write_text("The cat sees the river.\n", encoding="utf-8")
+    (tmp_path / "ru.txt").write_text("Кошка видит реку.\nСобака слышит дерево.\nЭто всё.\n", encoding="utf-8")
+    result = run_pair("en.txt", "ru.txt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    beads = result.stdout.splitlines()
+    assert len(beads) >= 2 and all(line.startswith("[") for line in beads)
+    assert sorted(int(j) for line in beads for j in line.split(":")[1].strip("[]").split(",") if j) == [0, 1, 2]
