@@ -538,7 +538,8 @@ def overlap(
     up per cell, so a cell's value does not depend on which other cells are asked).
 
     Only target rows within each source row's requested column range are joined, so the work is
-    proportional to the band, not to the whole document. ``i`` must be nondecreasing.
+    proportional to the band, not to the whole document. ``i`` must be nondecreasing, and ``j``
+    nondecreasing within a row (the search asks for cells row after row).
     """
     if len(i) == 0:
         return np.zeros(0)
