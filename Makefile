@@ -83,6 +83,7 @@ eval: install
 	$(RUN) -m benchmarks.eval_langid
 	$(RUN) -m benchmarks.eval_alignment
 	$(RUN) -m benchmarks.eval_seed_alignment
+	$(RUN) -m benchmarks.eval_lexicon_evidence
 	$(RUN) -m benchmarks.eval_extraction
 
 # The project's own modules are compiled too: whole-process timings compare installed tools.

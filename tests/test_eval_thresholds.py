@@ -53,3 +53,16 @@ def test_alignment_strict_f1_at_015_noise_without_a_model():
     # issue #18: with the corpus-learned lexicon, ahead of hunalign with a dictionary (0.920)
     assert len(lexicon) > 100
     assert second["strict_f1"] >= 0.97, second
+
+
+@pytest.mark.parametrize("noise", [0.05, 0.15])
+def test_a_lexicon_from_the_least_evidence_never_costs_the_second_pass(noise):
+    """``MIN_EVIDENCE`` was set where a lexicon stops being a gamble; a change to learning that
+    moves that point must move the threshold too."""
+    from align.lexicon import MIN_EVIDENCE
+    from benchmarks.eval_lexicon_evidence import evidence_curve
+
+    first_f1, pairs, curve = evidence_curve(noise, sizes=(MIN_EVIDENCE,))
+    assert pairs > MIN_EVIDENCE
+    assert all(f >= first_f1 for f in curve[MIN_EVIDENCE]), (first_f1, curve)
+    assert sum(f > first_f1 for f in curve[MIN_EVIDENCE]) >= 3
