@@ -146,6 +146,12 @@ class LocalExecutor:
 
         if threading.current_thread() is not threading.main_thread():
             return self._pool().submit(function, task)
+        from multiprocessing import resource_tracker
+
+        # multiprocessing starts its resource tracker with the first worker, and then unblocks
+        # SIGINT in the calling thread (bpo-33613), which would leave that worker exposed: start it
+        # before blocking.
+        resource_tracker.ensure_running()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return self._pool().submit(function, task)

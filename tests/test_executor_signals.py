@@ -60,3 +60,40 @@ def test_a_ctrl_c_while_workers_start_still_reaches_the_driver():
         other.join()
     assert signal.getsignal(signal.SIGINT) == handler
     assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == mask
+
+
+SPAWN_MASKS = """
+import signal
+import multiprocessing.util as util
+from align.executors import LocalExecutor
+
+masks = []
+spawn = util.spawnv_passfds
+
+
+def recording(path, args, passfds):
+    masks.append((args[-1][:40], signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())))
+    return spawn(path, args, passfds)
+
+
+util.spawnv_passfds = recording
+executor = LocalExecutor(2)
+try:
+    list(executor.map(abs, range(4)))
+finally:
+    executor.pool.shutdown()
+print(masks)
+assert len(masks) >= 2 and all(blocked for _, blocked in masks), masks
+"""
+
+
+def test_every_process_the_pool_starts_is_born_with_ctrl_c_blocked():
+    """In a fresh interpreter, where the first worker also starts multiprocessing's resource
+    tracker: each process (tracker and workers) must start with SIGINT blocked, or a Ctrl-C while
+    it imports prints a fatal error in the user's terminal."""
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", SPAWN_MASKS], capture_output=True, text=True, cwd=Path(__file__).parent.parent
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
