@@ -328,20 +328,18 @@ class PunctuationScorer(Scorer):
         return cost
 
     def costs(self, pair, a, b, i, j):
-        source, target = pair.source, pair.target
-        (left_kinds, left), (right_kinds, right) = source.punctuation_kinds(a), target.punctuation_kinds(b)
+        (left_kinds, left), (right_kinds, right) = pair.source.punctuation_kinds(a), pair.target.punctuation_kinds(b)
         if len(left) * len(right) <= KIND_TABLE_LIMIT:
             # Few distinct bead ends: score every pair of kinds once, then look cells up.
-            table = (left[:, None, 0] != right[None, :, 0]).astype(float)
-            table = table + 0.25 * np.abs(left[:, None, 1:] - right[None, :, 1:]).sum(axis=2)
-            return table[left_kinds[i], right_kinds[j]]
-        final = (source.finals[i - 1] != target.finals[j - 1]).astype(float)
-        differences = np.zeros(len(i), np.int64)
-        for left, right in zip(source.punctuation_sums(a), target.punctuation_sums(b)):
-            if left is None and right is None:
-                continue  # a mark neither document uses
-            differences += np.abs((0 if left is None else left[i]) - (0 if right is None else right[j]))
-        return final + 0.25 * differences
+            return _punctuation_cost(left[:, None], right[None, :])[left_kinds[i], right_kinds[j]]
+        return _punctuation_cost(left[left_kinds[i]], right[right_kinds[j]])
+
+
+def _punctuation_cost(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Final marks that differ cost 1, each mark counted differently 0.25; ``left`` and ``right``
+    are ``punctuation_kinds`` vectors (final first) along their last axis."""
+    final = (left[..., 0] != right[..., 0]).astype(float)
+    return final + 0.25 * np.abs(left[..., 1:] - right[..., 1:]).sum(axis=-1)
 
 
 KIND_TABLE_LIMIT = 1 << 18
@@ -545,32 +543,26 @@ def overlap(
         return np.zeros(0)
     columns = len(right.indptr)
     postings = right.postings
-    rows = np.arange(len(left.indptr) - 1)
-    first = np.searchsorted(i, rows, "left")
-    last = np.searchsorted(i, rows, "right") - 1
-    requested = last >= first
-    lowest = np.where(requested, j[np.minimum(first, len(j) - 1)], 0)
-    highest = np.where(requested, j[np.maximum(last, 0)], -1)
-    source_rows, left_ids = np.repeat(rows, np.diff(left.indptr)), left.ids
+    rows = len(left.indptr) - 1
+    # Each source row's requested columns lo … hi, laid out row after row: a match lands in its
+    # cell directly, and one bincount adds them up.
+    windows = RowWindows.around(i, j, rows)
+    requested = windows.hi >= windows.lo
+    source_rows, left_ids = np.repeat(np.arange(rows), np.diff(left.indptr)), left.ids
     if not requested.all():
         asked = requested[source_rows]
         source_rows, left_ids = source_rows[asked], left_ids[asked]
-    begin = np.searchsorted(postings, left_ids * columns + lowest[source_rows], "left")
-    end = np.searchsorted(postings, left_ids * columns + highest[source_rows], "right")
+    begin = np.searchsorted(postings, left_ids * columns + windows.lo[source_rows], "left")
+    end = np.searchsorted(postings, left_ids * columns + windows.hi[source_rows], "right")
     counts = np.maximum(end - begin, 0)
     total = int(counts.sum())
     if total == 0:
         return np.zeros(len(i))
     starts = np.repeat(begin - np.cumsum(counts) + counts, counts) + np.arange(total)
-    # Each source row's requested columns lowest … highest, laid out row after row: a match
-    # lands in its cell directly, and one bincount adds them up.
-    span_start = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(np.maximum(highest - lowest + 1, 0), out=span_start[1:])
-    match_rows = np.repeat(source_rows, counts)
-    landing = span_start[match_rows] + postings[starts] % columns - lowest[match_rows]
+    landing = windows.index(np.repeat(source_rows, counts), postings[starts] % columns)
     match_weights = None if weights is None else weights[postings[starts] // columns]
-    sums = np.bincount(landing, match_weights, minlength=int(span_start[-1]))
-    return sums[span_start[i] + j - lowest[i]].astype(float)
+    sums = np.bincount(landing, match_weights, minlength=windows.size)
+    return sums[windows.index(i, j)].astype(float)
 
 
 FINALS = {"": 0, ".": 1, "?": 2, "!": 3, "…": 4}
@@ -589,7 +581,6 @@ class SideTable:
         self.punctuation = np.zeros((punctuation.shape[1], len(features) + 1), np.int64)
         np.cumsum(punctuation.T, axis=1, out=self.punctuation[:, 1:])
         """Per mark (rows), prefix sums over sentences (columns)."""
-        self._punctuation_sums: dict[int, list] = {}
         self._punctuation_kinds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._cache: dict[tuple, SetTable] = {}
         self._key_ids: list[list[int]] | None = None
@@ -610,21 +601,6 @@ class SideTable:
                 _, first, kinds = np.unique(vectors, axis=0, return_index=True, return_inverse=True)
             self._punctuation_kinds[group] = (kinds.reshape(-1), vectors[first])
         return self._punctuation_kinds[group]
-
-    def punctuation_sums(self, group: int) -> list[np.ndarray | None]:
-        """Per mark, its count over the ``group`` sentences ending at each bead end (``None``
-        for a mark the document never uses, so that scoring can skip it)."""
-        if group not in self._punctuation_sums:
-            sums: list[np.ndarray | None] = []
-            for prefix in self.punctuation:
-                if not prefix[-1]:
-                    sums.append(None)
-                    continue
-                counts = np.zeros_like(prefix)
-                counts[group:] = prefix[group:] - prefix[:-group]
-                sums.append(counts)
-            self._punctuation_sums[group] = sums
-        return self._punctuation_sums[group]
 
     def cached(self, name: str, group: int, build: Callable[[], tuple[list, list | None]]) -> SetTable:
         """The set table ``name`` for beads of ``group`` sentences, built once per document."""
@@ -704,8 +680,8 @@ class RowWindows:
 
     @classmethod
     def around(cls, i: np.ndarray, j: np.ndarray, rows: int) -> RowWindows:
-        """The smallest windows holding the cells ``(i, j)``; ``i`` nondecreasing, ``j`` increasing
-        within a row."""
+        """The smallest windows holding the cells ``(i, j)``; ``i`` nondecreasing, and ``j``
+        nondecreasing within a row."""
         first = np.searchsorted(i, np.arange(rows), "left")
         last = np.searchsorted(i, np.arange(rows), "right") - 1
         present = last >= first

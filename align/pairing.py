@@ -260,8 +260,9 @@ def content_similarities(
     en_lengths = np.array([max(p.length, 1) for p in english], dtype=np.int64)
     ru_lengths = np.array([max(p.length, 1) for p in russian], dtype=np.int64)
 
-    order = np.argsort(ru_keys[ru_shared], kind="stable")
-    posting_keys, posting_owners = ru_keys[ru_shared][order], ru_owner[ru_shared][order]
+    shared_keys = ru_keys[ru_shared]
+    order = np.argsort(shared_keys, kind="stable")
+    posting_keys, posting_owners = shared_keys[order], ru_owner[ru_shared][order]
     first = np.searchsorted(posting_keys, en_keys, "left")
     fanout = np.where(en_shared, np.searchsorted(posting_keys, en_keys, "right") - first, 0)
 

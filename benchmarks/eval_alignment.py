@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 
-from align.aligner import Aligner, align, gale_church_aligner
+from align.aligner import Aligner, Bead, align, gale_church_aligner
 from align.lexicon import Lexicon, confident_pairs, learn
 
 from .data import parallel_pairs, require_eval_data
@@ -129,6 +129,16 @@ def run(aligner: Aligner, noise: float) -> dict[str, float]:
     return score([gold for _, _, gold in docs], tests)
 
 
+def first_pass(docs, aligner: Aligner | None = None) -> tuple[list[list[Bead]], list[tuple[str, str]]]:
+    """Every document aligned without a lexicon, and the confident sentence pairs of them all:
+    what a build learns its lexicon from."""
+    first = [align(english, russian, "en", "ru", aligner=aligner) for english, russian, _ in docs]
+    evidence = [
+        pair for (english, russian, _), beads in zip(docs, first) for pair in confident_pairs(english, russian, beads)
+    ]
+    return first, evidence
+
+
 def run_passes(
     noise: float, aligner: Aligner | None = None
 ) -> tuple[dict[str, float], dict[str, float], Lexicon, list]:
@@ -136,10 +146,7 @@ def run_passes(
     their confident beads, a second pass with it. Returns both passes' scores, the lexicon and
     ``(gold, second-pass beads)`` per document."""
     docs = documents(noise)
-    first = [align(english, russian, "en", "ru", aligner=aligner) for english, russian, _ in docs]
-    evidence = [
-        pair for (english, russian, _), beads in zip(docs, first) for pair in confident_pairs(english, russian, beads)
-    ]
+    first, evidence = first_pass(docs, aligner)
     lexicon = learn(evidence)
     second = [align(english, russian, "en", "ru", aligner=aligner, lexicon=lexicon) for english, russian, _ in docs]
     golds = [gold for _, _, gold in docs]

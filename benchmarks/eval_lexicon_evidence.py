@@ -15,9 +15,9 @@ import random
 import statistics
 
 from align.aligner import align
-from align.lexicon import MIN_EVIDENCE, Lexicon, confident_pairs, learn
+from align.lexicon import MIN_EVIDENCE, Lexicon, learn
 
-from .eval_alignment import documents, score
+from .eval_alignment import documents, first_pass, score
 
 NOISES = (0.05, 0.15)
 SIZES = (60, 80, 100, 130)
@@ -37,11 +37,8 @@ def evidence_curve(noise: float, sizes=SIZES, samples: int = SAMPLES) -> tuple[f
     F1 with lexicons learned from ``samples`` random samples of that many pairs (the threshold
     set aside)."""
     docs = documents(noise)
-    first = [align(english, russian, "en", "ru") for english, russian, _ in docs]
+    first, evidence = first_pass(docs)
     first_f1 = score([gold for _, _, gold in docs], [[(b.src, b.tgt) for b in beads] for beads in first])["strict_f1"]
-    evidence = [
-        pair for (english, russian, _), beads in zip(docs, first) for pair in confident_pairs(english, russian, beads)
-    ]
     curve = {
         size: [
             second_pass_f1(docs, learn(random.Random(1000 * sample + size).sample(evidence, size), min_evidence=0))
