@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # The HTML extractor, the records, hashing and the corpus check are imported where they are
 # used: reading a plain text file (``align pair``, ``align sentences``) needs none of them, and
-# importing them took 20 ms of such a command's start-up.
+# importing them was a noticeable part of such a command's start-up.
 
 HEADER_LINE = re.compile(r"^([a-z][a-z0-9_]*):[ \t]*(.*)$")
 MIN_HEADER_LINES = 2
